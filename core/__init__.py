@@ -1,0 +1,1 @@
+"""Shared types, settings and errors used by every PolicyQA package."""

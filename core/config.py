@@ -1,0 +1,57 @@
+"""The one settings object. Built at an entry point (CLI, UI, tests) and passed down; never read at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+
+def _default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("policyqa", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every knob of PolicyQA; each can be set as an environment variable `POLICYQA_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", frozen=True, extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Where indexes and feedback live.")
+    policies_dir: Path = Field(default=PROJECT_ROOT / "data" / "policies")
+    gold_dir: Path = Field(default=PROJECT_ROOT / "data" / "gold")
+    embedding_model: str = Field(
+        default=DEFAULT_EMBEDDING_MODEL,
+        description="`all-MiniLM-L6-v2` (packaged) or a path to a local sentence-transformers model.",
+    )
+    embedding_batch_size: int = 32
+    chunk_max_tokens: int = Field(default=240, description="Word pieces per chunk; the model reads 256.")
+    chunk_overlap_tokens: int = 48
+    max_file_mb: float = 20.0
+    top_k: int = 10
+    not_covered_threshold: float | None = Field(
+        default=None, description="Override the calibrated relevance floor below which we abstain."
+    )
+    use_reranker: bool = True
+    llm: str | None = Field(default=None, description="e.g. `ollama:llama3.2` or `openai:gpt-4o-mini`.")
+    llm_base_url: str | None = None
+    llm_timeout_s: float = 30.0
+    admin_password: SecretStr | None = None
+    feedback_retention_days: int = 365
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.home / "feedback.sqlite3"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

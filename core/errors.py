@@ -1,0 +1,29 @@
+"""One error hierarchy: every expected failure is a PolicyQAError with a sentence a user can act on."""
+
+
+class PolicyQAError(Exception):
+    """An expected failure; its message is one plain sentence that says what to do."""
+
+
+class InputError(PolicyQAError):
+    """The user gave something we cannot use (a bad file, an empty question, an unknown option)."""
+
+
+class UnsupportedFormatError(InputError):
+    """The file's extension or content is not a policy format we read."""
+
+
+class IndexMissingError(PolicyQAError):
+    """No index exists yet for what was asked."""
+
+
+class IndexMismatchError(PolicyQAError):
+    """The index on disk was built with a different model, chunker or metric."""
+
+
+class UnknownPolicyError(InputError):
+    """A policy id that is not indexed."""
+
+
+class GoldFileError(InputError):
+    """A gold question file that does not validate."""

@@ -1,0 +1,133 @@
+"""Typed data passed between the stages: ingest -> store -> assistant -> (ui, eval, cli)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Verdict = Literal["allowed", "conditional", "discouraged", "prohibited", "required", "not_covered"]
+VERDICTS: tuple[Verdict, ...] = (
+    "allowed",
+    "conditional",
+    "discouraged",
+    "prohibited",
+    "required",
+    "not_covered",
+)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """Text read from a policy file; `page_starts[i]` is the char offset where page i+1 begins."""
+
+    path: str
+    text: str
+    page_starts: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.page_starts:
+            return None
+        page = 0
+        for index, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = index + 1
+        return page or None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One citable unit of a policy, with its id exactly as the policy prints it."""
+
+    id: str
+    heading_path: tuple[str, ...]
+    text: str
+    span: tuple[int, int]
+    page: int | None = None
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.heading_path)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person, role or service the policy names as someone to ask or report to."""
+
+    role: str
+    detail: str = ""
+    paragraph_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedPolicy:
+    policy_id: str
+    title: str
+    source_path: str
+    content_hash: str
+    paragraphs: tuple[Paragraph, ...]
+    contacts: tuple[Contact, ...] = ()
+
+    def paragraph(self, paragraph_id: str) -> Paragraph | None:
+        wanted = normalise_paragraph_id(paragraph_id)
+        for paragraph in self.paragraphs:
+            if normalise_paragraph_id(paragraph.id) == wanted:
+                return paragraph
+        return None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What is embedded: a paragraph (or a window of a long one) with its heading path as context."""
+
+    id: str
+    policy_id: str
+    paragraph_id: str
+    window: int
+    text: str
+    embed_text: str
+
+
+@dataclass(frozen=True)
+class RetrievedParagraph:
+    paragraph_id: str
+    score: float
+    heading: str = ""
+    signals: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Citation:
+    paragraph: str
+    quote: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    paragraph_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    policy: str
+    verdict: Verdict
+    answer: str
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    retrieved: tuple[RetrievedParagraph, ...]
+    contacts: tuple[Contact, ...]
+    confidence: float
+    timings_ms: dict[str, float]
+    deciding_sentence: str = ""
+    note: str = ""
+
+    @property
+    def not_covered(self) -> bool:
+        return self.verdict == "not_covered"
+
+
+def normalise_paragraph_id(paragraph_id: str) -> str:
+    """Compare ids ignoring case, spaces and hyphens: `Appendix 2` == `appendix-2`."""
+    return "".join(ch for ch in paragraph_id.lower() if ch not in " -_\t").rstrip(".")

@@ -1,0 +1,1 @@
+"""Read policy files, parse them into numbered paragraphs, chunk, embed and index them."""

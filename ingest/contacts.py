@@ -1,0 +1,66 @@
+"""Find the people and services a policy names (roles, helplines, phone numbers, emails) at ingest.
+
+Nothing here names a particular school's contacts: roles are recognised by the shape of the phrase
+(capitalised words or a known qualifier ending in a role noun), and phones/emails by their format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from core.types import Contact, Paragraph
+
+_ROLE_NOUNS = (
+    r"Headteacher|Head ?teacher|Principal|Officer|Lead|Leader|Manager|manager|Governors|Helpline|helpline|"
+    r"Service Desk|Desk|Team|team|provider|professional|Director|Coordinator|Co-ordinator|Clerk|Trustees"
+)
+_QUALIFIERS = r"(?:[A-Z][\w&'/-]*|HR|IT|line|designated|senior|safeguarding|data|protection|of|the|for|and)"
+_ROLE = re.compile(rf"\b((?:{_QUALIFIERS}\s+){{0,5}}(?:{_ROLE_NOUNS}))\b")
+_ACRONYM_SERVICE = re.compile(r"\b((?:[A-Z][\w'’-]*\s+(?:and\s+)?){1,6}\([A-Z]{2,8}\))")
+_PHONE = re.compile(r"(?<!\d)(0\d{2,4}[ ]?\d{3}[ ]?\d{3,4}|\+44[ ]?\d{2,4}[ ]?\d{3}[ ]?\d{3,4})(?!\d)")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_LEADING_JUNK = re.compile(
+    r"^(?:(?:the|their|a|an|of|and|for|if|where|when|this|that|any|all|under|whilst|through|employees|staff)\s+)+",
+    re.IGNORECASE,
+)
+_BARE_NOUNS = frozenset({"team", "manager", "lead", "officer", "provider", "professional", "desk"})
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
+
+
+def extract_contacts(paragraphs: Iterable[Paragraph]) -> tuple[Contact, ...]:
+    """One Contact per distinct role, listing every paragraph that names it, with phone/email if given."""
+    found: dict[str, dict[str, object]] = {}
+    for paragraph in paragraphs:
+        for sentence in _SENTENCE_END.split(paragraph.text):
+            details = _PHONE.findall(sentence) + _EMAIL.findall(sentence)
+            for role in _roles_in(_EMAIL.sub(" ", sentence)):
+                key = role.lower().replace(" ", "")
+                entry = found.setdefault(key, {"role": role, "details": [], "ids": []})
+                for detail in details:
+                    if detail not in entry["details"]:  # type: ignore[operator]
+                        entry["details"].append(detail)  # type: ignore[union-attr]
+                if paragraph.id not in entry["ids"]:  # type: ignore[operator]
+                    entry["ids"].append(paragraph.id)  # type: ignore[union-attr]
+    return tuple(
+        Contact(role=str(e["role"]), detail=", ".join(e["details"]), paragraph_ids=tuple(e["ids"]))  # type: ignore[arg-type]
+        for e in found.values()
+    )
+
+
+def _roles_in(sentence: str) -> list[str]:
+    roles: list[str] = []
+    for match in list(_ROLE.finditer(sentence)) + list(_ACRONYM_SERVICE.finditer(sentence)):
+        role = _LEADING_JUNK.sub("", match.group(1)).strip()
+        role = re.sub(r"\s+(?:of|the|for|and)$", "", role)
+        if len(role) < 4 or role.lower() in _BARE_NOUNS:
+            continue
+        if role not in roles:
+            roles.append(role)
+    return roles
+
+
+def contacts_for(contacts: Iterable[Contact], paragraph_ids: Iterable[str]) -> tuple[Contact, ...]:
+    """The contacts named in any of the given paragraphs, in policy order."""
+    wanted = set(paragraph_ids)
+    return tuple(contact for contact in contacts if wanted.intersection(contact.paragraph_ids))

@@ -1,0 +1,141 @@
+"""Ingest: file -> SourceDocument -> ParsedPolicy -> chunks -> vectors -> index, with progress callbacks."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from core.config import Settings
+from core.errors import InputError
+from core.text import split_sentences
+from core.types import ParsedPolicy, SourceDocument
+from ingest.chunker import CHUNKER_VERSION, approximate_tokens, chunk_paragraphs
+from ingest.parser import parse_policy
+from ingest.readers import SUPPORTED_SUFFIXES, read_document
+from ingest.store import IndexSignature, PolicyIndex
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(label, done, total) while a policy is embedded and written."""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    policy_id: str
+    path: str
+    paragraphs: int
+    chunks: int
+    seconds: float
+    unchanged: bool
+
+    @property
+    def paragraphs_per_second(self) -> float:
+        return self.paragraphs / self.seconds if self.seconds > 0 else float("inf")
+
+
+def policy_id_for(path: Path) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "policy"
+
+
+def discover_policies(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise InputError(f"No policy folder at {folder}: give policy files or set POLICYQA_POLICIES_DIR.")
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    if not files:
+        raise InputError(f"No policy files in {folder}: add a .txt, .md, .docx, .pdf or .html policy.")
+    return files
+
+
+def parse_file(path: Path, settings: Settings, policy_id: str | None = None) -> ParsedPolicy:
+    document = read_document(path, settings.max_file_bytes)
+    return parse_document(document, policy_id or policy_id_for(path))
+
+
+def parse_document(document: SourceDocument, policy_id: str) -> ParsedPolicy:
+    policy = parse_policy(document, policy_id)
+    if not policy.paragraphs:
+        raise InputError(
+            f"{Path(document.path).name} has no paragraphs or headings we can cite: "
+            "check it is the policy text."
+        )
+    return policy
+
+
+def signature_for(embeddings: Embeddings, settings: Settings) -> IndexSignature:
+    dimension = int(getattr(embeddings, "dimension", len(embeddings.embed_query("dimension probe"))))
+    return IndexSignature(
+        embedding_model=settings.embedding_model, dimension=dimension, chunker_version=CHUNKER_VERSION
+    )
+
+
+def ingest_policy(
+    policy: ParsedPolicy,
+    index: PolicyIndex,
+    embeddings: Embeddings,
+    settings: Settings,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> IngestReport:
+    """Embed and index one parsed policy; a no-op when the same content is already indexed."""
+    started = time.perf_counter()
+    if not force and index.is_current(policy):
+        return IngestReport(
+            policy.policy_id,
+            policy.source_path,
+            len(policy.paragraphs),
+            _indexed_chunks(index, policy.policy_id),
+            time.perf_counter() - started,
+            True,
+        )
+    count_tokens = getattr(embeddings, "count_tokens", approximate_tokens)
+    chunks = chunk_paragraphs(
+        policy.policy_id,
+        policy.paragraphs,
+        count_tokens,
+        settings.chunk_max_tokens,
+        settings.chunk_overlap_tokens,
+    )
+    sentence_pairs = [(p.id, s) for p in policy.paragraphs for s in split_sentences(p.text)]
+    total = len(chunks) + len(sentence_pairs)
+    done = 0
+    vectors: list[list[float]] = []
+    for batch in _batches([chunk.embed_text for chunk in chunks], settings.embedding_batch_size):
+        vectors.extend(embeddings.embed_documents(batch))
+        done += len(batch)
+        _report(progress, policy.policy_id, done, total)
+    sentence_vectors: list[list[float]] = []
+    for batch in _batches([text for _, text in sentence_pairs], settings.embedding_batch_size):
+        sentence_vectors.extend(embeddings.embed_documents(batch))
+        done += len(batch)
+        _report(progress, policy.policy_id, done, total)
+    matrix = np.asarray(sentence_vectors, dtype=np.float32).reshape(len(sentence_pairs), -1)
+    index.replace_policy(policy, chunks, vectors, sentences=(sentence_pairs, matrix))
+    return IngestReport(
+        policy.policy_id,
+        policy.source_path,
+        len(policy.paragraphs),
+        len(chunks),
+        time.perf_counter() - started,
+        False,
+    )
+
+
+def _indexed_chunks(index: PolicyIndex, policy_id: str) -> int:
+    return index.entry(policy_id).chunks
+
+
+def _batches(items: Sequence[str], size: int) -> list[list[str]]:
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+def _report(progress: Progress | None, label: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(label, done, total)
