@@ -1,0 +1,289 @@
+"""The public API: `Assistant(settings).ask(question, policy=None, history=()) -> Answer`.
+
+retrieve -> decide (covered? which sentence? which verdict?) -> compose. Models and the index are
+loaded once per Assistant and can be passed in (tests pass fakes).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.compose import Evidence, compose, compose_not_covered
+from assistant.dense import ChromaDenseSearch, DenseSearch
+from assistant.followup import rewrite_follow_up
+from assistant.guard import check_question, strip_injection
+from assistant.lexical import lexical_tokens
+from assistant.retrieval import Retrieval, RetrievalWeights, Retriever
+from assistant.verdict import question_kind, read_verdict, sentence_cue
+from assistant.vocabulary import Vocabulary, load_vocabulary
+from core.config import Settings
+from core.text import split_sentences
+from core.types import Answer, Contact, ParsedPolicy
+from ingest.contacts import contacts_for
+from ingest.store import PolicyEntry, PolicyIndex
+
+log = logging.getLogger(__name__)
+
+# Calibrated on the dev split of the bundled policy (see `policyqa eval --calibrate` and README).
+DEFAULT_RELEVANCE_FLOOR = 0.40
+_SAFEGUARDING_WORDS = {
+    "safeguard",
+    "risk",
+    "groom",
+    "abuse",
+    "harm",
+    "danger",
+    "inappropriate",
+    "interaction",
+    "concern",
+    "worried",
+}
+
+
+@dataclass
+class _Loaded:
+    entry: PolicyEntry
+    policy: ParsedPolicy
+    retriever: Retriever
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: Embeddings | None = None,
+        index: PolicyIndex | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.settings = settings
+        self._embeddings = embeddings
+        self._index = index
+        self.vocabulary = vocabulary or load_vocabulary()
+        self._loaded: dict[str, _Loaded] = {}
+        self.relevance_floor = (
+            settings.not_covered_threshold
+            if settings.not_covered_threshold is not None
+            else DEFAULT_RELEVANCE_FLOOR
+        )
+        self.weights = RetrievalWeights(rerank=settings.use_reranker)
+
+    # --- loading ---------------------------------------------------------------------------------------
+    @property
+    def index(self) -> PolicyIndex:
+        if self._index is None:
+            from assistant.runtime import open_index
+
+            self._index, self._embeddings = open_index(self.settings, self._embeddings)
+        return self._index
+
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:
+            self.index  # noqa: B018 - loads both
+        assert self._embeddings is not None
+        return self._embeddings
+
+    def policies(self) -> list[PolicyEntry]:
+        return self.index.policies()
+
+    def load(self, policy_id: str | None = None) -> _Loaded:
+        entry = self.index.entry(policy_id)
+        cached = self._loaded.get(entry.policy_id)
+        if cached is not None and cached.entry.content_hash == entry.content_hash:
+            return cached
+        policy = self.index.load_policy(entry)
+        dense: DenseSearch = ChromaDenseSearch(self.index.collection(entry.collection))
+        retriever = Retriever(
+            policy,
+            dense,
+            self.embeddings,
+            self.vocabulary,
+            self.index.load_sentence_vectors(entry),
+            self.weights,
+        )
+        loaded = _Loaded(entry=entry, policy=policy, retriever=retriever)
+        self._loaded[entry.policy_id] = loaded
+        return loaded
+
+    def policy(self, policy_id: str | None = None) -> ParsedPolicy:
+        return self.load(policy_id).policy
+
+    # --- answering -------------------------------------------------------------------------------------
+    def ask(self, question: str, policy: str | None = None, history: Sequence[str] = ()) -> Answer:
+        started = time.perf_counter()
+        text = check_question(question)
+        loaded = self.load(policy)
+        timings: dict[str, float] = {}
+        query, injected = strip_injection(text)
+        query = rewrite_follow_up(query, history, self.vocabulary) if history else query
+        if len(lexical_tokens(query)) == 0 and not loaded.retriever.named_paragraphs(query):
+            return self._not_covered(
+                question,
+                loaded,
+                None,
+                timings,
+                started,
+                note="Instructions to the assistant were ignored." if injected else "",
+            )
+        t0 = time.perf_counter()
+        retrieval = loaded.retriever.retrieve(query, limit=max(10, self.settings.top_k))
+        timings["retrieve"] = _ms(t0)
+        t0 = time.perf_counter()
+        relevance = self.relevance(retrieval)
+        if relevance < self.relevance_floor and not retrieval.named_ids:
+            return self._not_covered(
+                question,
+                loaded,
+                retrieval,
+                timings,
+                started,
+                relevance=relevance,
+                note="Instructions to the assistant were ignored." if injected else "",
+            )
+        answer = self._answer(question, query, loaded, retrieval, relevance)
+        timings["decide_compose"] = _ms(t0)
+        timings["total"] = _ms(started)
+        note = "Instructions to the assistant in the question were ignored." if injected else ""
+        return replace(answer, timings_ms=timings, note=note)
+
+    def relevance(self, retrieval: Retrieval) -> float:
+        """How well the best paragraph matches: dense similarity of the best sentence, scaled by coverage."""
+        if not retrieval.paragraphs:
+            return 0.0
+        top = retrieval.paragraphs[0].signals
+        best = max(top.get("sentence", 0.0), top.get("dense", 0.0))
+        return float(best * (0.5 + 0.5 * retrieval.coverage))
+
+    def _answer(
+        self, question: str, query: str, loaded: _Loaded, retrieval: Retrieval, relevance: float
+    ) -> Answer:
+        policy = loaded.policy
+        retriever = loaded.retriever
+        kind = question_kind(query)
+        question_words = set(lexical_tokens(retrieval.expanded_query))
+        candidates = self._candidate_sentences(retriever, retrieval, question_words)
+        with_cue = [item for item in candidates if sentence_cue(item.sentence)]
+        deciding = (with_cue or candidates)[0]
+        reading = read_verdict(query, deciding.sentence, question_words)
+        support = [
+            item
+            for item in candidates
+            if item is not deciding
+            and item.score >= deciding.score - 0.12
+            and item.paragraph_id in {deciding.paragraph_id, retrieval.paragraphs[0].paragraph_id}
+        ][:2]
+        text, sentences, citations = compose(reading.verdict, reading.cue, kind, deciding, support, policy)
+        cited = [citation.paragraph for citation in citations]
+        return Answer(
+            question=question,
+            policy=policy.policy_id,
+            verdict=reading.verdict,
+            answer=text,
+            sentences=sentences,
+            citations=citations,
+            retrieved=retrieval.paragraphs,
+            contacts=self._contacts(policy, cited, query),
+            confidence=_confidence(relevance, self.relevance_floor),
+            timings_ms={},
+            deciding_sentence=deciding.sentence,
+        )
+
+    def _candidate_sentences(
+        self, retriever: Retriever, retrieval: Retrieval, question_words: set[str]
+    ) -> list[Evidence]:
+        """Sentences of the top paragraphs, best first: similarity + word overlap + paragraph rank."""
+        top = [item.paragraph_id for item in retrieval.paragraphs[:3]]
+        if retrieval.named_ids:
+            top = list(retrieval.named_ids) + [pid for pid in top if pid not in retrieval.named_ids]
+        rank_bonus = {pid: bonus for pid, bonus in zip(top, (0.12, 0.04, 0.0), strict=False)}
+        similarities = retriever.sentence_similarities(retrieval.query_vector)
+        evidence: list[Evidence] = []
+        if len(similarities):
+            for paragraph_id, sentence, similarity in zip(
+                retriever.sentence_ids, retriever.sentence_texts, similarities, strict=True
+            ):
+                if paragraph_id in rank_bonus:
+                    overlap = len(set(lexical_tokens(sentence)) & question_words) / max(
+                        1, len(question_words)
+                    )
+                    score = float(similarity) + 0.15 * overlap + rank_bonus[paragraph_id]
+                    evidence.append(Evidence(paragraph_id, sentence, score))
+        else:
+            for paragraph_id in top:
+                paragraph = retriever.policy.paragraph(paragraph_id)
+                for sentence in split_sentences(paragraph.text if paragraph else ""):
+                    evidence.append(Evidence(paragraph_id, sentence, rank_bonus[paragraph_id]))
+        evidence.sort(key=lambda item: -item.score)
+        return evidence
+
+    def _contacts(self, policy: ParsedPolicy, cited: Sequence[str], query: str) -> tuple[Contact, ...]:
+        contacts = list(contacts_for(policy.contacts, cited))
+        if _SAFEGUARDING_WORDS & {word[:9] for word in lexical_tokens(query)} | (
+            _SAFEGUARDING_WORDS & set(lexical_tokens(query))
+        ):
+            for contact in safeguarding_contacts(policy):
+                if contact not in contacts:
+                    contacts.append(contact)
+        return tuple(contacts)
+
+    def _not_covered(
+        self,
+        question: str,
+        loaded: _Loaded,
+        retrieval: Retrieval | None,
+        timings: dict[str, float],
+        started: float,
+        relevance: float = 0.0,
+        note: str = "",
+    ) -> Answer:
+        checked = [item.paragraph_id for item in retrieval.paragraphs[:3]] if retrieval else []
+        contacts = default_contacts(loaded.policy)
+        text, sentences = compose_not_covered(checked, contacts)
+        timings["total"] = _ms(started)
+        return Answer(
+            question=question,
+            policy=loaded.policy.policy_id,
+            verdict="not_covered",
+            answer=text,
+            sentences=sentences,
+            citations=(),
+            retrieved=retrieval.paragraphs if retrieval else (),
+            contacts=contacts,
+            confidence=round(1.0 - _confidence(relevance, self.relevance_floor), 3),
+            timings_ms=timings,
+            note=note,
+        )
+
+
+def default_contacts(policy: ParsedPolicy) -> tuple[Contact, ...]:
+    """Whom to ask when the policy is silent: the role the policy names most often."""
+    ranked = sorted(policy.contacts, key=lambda contact: -len(contact.paragraph_ids))
+    return tuple(ranked[:1])
+
+
+def safeguarding_contacts(policy: ParsedPolicy) -> tuple[Contact, ...]:
+    """Contacts named in paragraphs about safeguarding or concerns about pupils."""
+    ids = {
+        p.id
+        for p in policy.paragraphs
+        if any(word in p.text.lower() for word in ("safeguard", "designated", "concern involves"))
+    }
+    return tuple(c for c in policy.contacts if ids.intersection(c.paragraph_ids))
+
+
+def _confidence(relevance: float, floor: float) -> float:
+    return round(1.0 / (1.0 + math.exp(-12.0 * (relevance - floor))), 3)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000.0, 2)
+
+
+__all__ = ["Assistant", "np"]

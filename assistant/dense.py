@@ -1,0 +1,49 @@
+"""Dense search: chunk vectors in Chroma -> best similarity per paragraph."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+
+
+class DenseSearch(Protocol):
+    def search(self, query_vector: list[float], limit: int) -> dict[str, float]:
+        """Paragraph id -> cosine similarity of its best chunk, for the `limit` nearest chunks."""
+        ...
+
+
+class ChromaDenseSearch:
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+        self._count = int(collection.count())
+
+    def search(self, query_vector: list[float], limit: int) -> dict[str, float]:
+        result = self._collection.query(
+            query_embeddings=[query_vector],
+            n_results=max(1, min(limit, self._count)),
+            include=["metadatas", "distances"],
+        )
+        best: dict[str, float] = {}
+        for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            paragraph_id = str(metadata["paragraph_id"])
+            similarity = 1.0 - float(distance)
+            if similarity > best.get(paragraph_id, -1.0):
+                best[paragraph_id] = similarity
+        return best
+
+
+class MatrixDenseSearch:
+    """In-memory exact search over the same chunk vectors; used by tests and as a fallback."""
+
+    def __init__(self, paragraph_ids: list[str], vectors: np.ndarray) -> None:
+        self._ids = paragraph_ids
+        self._vectors = vectors
+
+    def search(self, query_vector: list[float], limit: int) -> dict[str, float]:
+        similarities = self._vectors @ np.asarray(query_vector, dtype=np.float32)
+        best: dict[str, float] = {}
+        for position in np.argsort(-similarities)[:limit]:
+            paragraph_id = self._ids[int(position)]
+            best.setdefault(paragraph_id, float(similarities[position]))
+        return best

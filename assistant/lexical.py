@@ -1,0 +1,55 @@
+"""BM25 (bm25s) over a policy's paragraphs, with staff vocabulary mapped to the policy's words."""
+
+from __future__ import annotations
+
+import logging
+
+import bm25s
+import numpy as np
+
+from core.text import STOPWORDS, words
+from core.types import Paragraph
+
+log = logging.getLogger(__name__)
+
+
+def stem(word: str) -> str:
+    """A light English suffix strip so `emails`/`emailed`/`emailing` meet `email`."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def lexical_tokens(text: str) -> list[str]:
+    return [stem(word) for word in words(text.replace("-", " ")) if word not in STOPWORDS and len(word) > 1]
+
+
+class LexicalIndex:
+    """Scores every paragraph for a query; the heading path is indexed with the text."""
+
+    def __init__(self, paragraphs: tuple[Paragraph, ...]) -> None:
+        self.ids = [paragraph.id for paragraph in paragraphs]
+        self._documents = [lexical_tokens(f"{p.heading} {p.text}") for p in paragraphs]
+        self._token_sets = [set(tokens) for tokens in self._documents]
+        self.vocabulary = set().union(*self._token_sets) if self._token_sets else set()
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([tokens or ["\u2205"] for tokens in self._documents], show_progress=False)
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = [token for token in lexical_tokens(query) if token in self.vocabulary]
+        if not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def overlap(self, query: str) -> np.ndarray:
+        """Share of the query's content words that each paragraph contains."""
+        tokens = set(lexical_tokens(query))
+        if not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray([len(tokens & doc) / len(tokens) for doc in self._token_sets], dtype=np.float32)
+
+    def coverage(self, query: str) -> float:
+        """Share of the query's content words found anywhere in the policy (low = off-topic question)."""
+        tokens = set(lexical_tokens(query))
+        return len(tokens & self.vocabulary) / len(tokens) if tokens else 0.0

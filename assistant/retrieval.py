@@ -1,0 +1,194 @@
+"""Hybrid retrieval: dense + BM25 fused by reciprocal rank, then reranked with cheap offline signals.
+
+Signals (each kept only because the dev-split eval says it helps; see README "Retrieval"):
+best-sentence similarity inside the paragraph, share of query words the paragraph holds, a match on the
+heading, and a prior that keeps tables/appendices (e.g. a table of changes) down unless asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.dense import DenseSearch
+from assistant.lexical import LexicalIndex, lexical_tokens
+from assistant.vocabulary import Vocabulary
+from core.types import ParsedPolicy, RetrievedParagraph, normalise_paragraph_id
+
+_ID_MENTION = re.compile(
+    r"\b(?:appendix|annex)\s+[a-z0-9]{1,3}\b|\b\d{1,2}(?:\.\d{1,2}){1,3}\b|\b\d{1,2}\([a-z]{1,4}\)"
+    r"|\b(?:paragraph|para|section|clause)\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
+_HISTORY_WORDS = {
+    "change",
+    "changed",
+    "update",
+    "updated",
+    "history",
+    "version",
+    "revision",
+    "amend",
+    "amended",
+    "table",
+    "appendix",
+    "new",
+    "when",
+    "date",
+    "last",
+    "reviewed",
+    "review",
+}
+
+
+@dataclass(frozen=True)
+class RetrievalWeights:
+    rrf_k: float = 10.0
+    sentence: float = 0.06
+    overlap: float = 0.03
+    heading: float = 0.01
+    table_penalty: float = 0.05
+    rerank: bool = True
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked distinct paragraphs and what the answer stage needs from retrieval."""
+
+    paragraphs: tuple[RetrievedParagraph, ...]
+    query_vector: np.ndarray
+    expanded_query: str
+    named_ids: tuple[str, ...]
+    coverage: float
+    top_similarity: float
+
+
+class Retriever:
+    def __init__(
+        self,
+        policy: ParsedPolicy,
+        dense: DenseSearch,
+        embeddings: Embeddings,
+        vocabulary: Vocabulary,
+        sentences: tuple[list[tuple[str, str]], np.ndarray] | None,
+        weights: RetrievalWeights = RetrievalWeights(),
+    ) -> None:
+        self.policy = policy
+        self.dense = dense
+        self.embeddings = embeddings
+        self.vocabulary = vocabulary
+        self.weights = weights
+        self.lexical = LexicalIndex(policy.paragraphs)
+        self._position = {p.id: i for i, p in enumerate(policy.paragraphs)}
+        self._tabular = np.asarray([_is_tabular(p.text, p.id) for p in policy.paragraphs], dtype=np.float32)
+        self._heading_tokens = [set(lexical_tokens(p.heading)) for p in policy.paragraphs]
+        if sentences is not None:
+            pairs, matrix = sentences
+            self.sentence_ids = [pid for pid, _ in pairs]
+            self.sentence_texts = [text for _, text in pairs]
+            self.sentence_vectors = matrix.astype(np.float32)
+        else:
+            self.sentence_ids, self.sentence_texts = [], []
+            self.sentence_vectors = np.zeros((0, 1), dtype=np.float32)
+
+    def named_paragraphs(self, question: str) -> tuple[str, ...]:
+        """Paragraph ids the question names outright ("what does 7.4.2 say?")."""
+        found: list[str] = []
+        for match in _ID_MENTION.finditer(question):
+            text = re.sub(r"^(paragraph|para|section|clause)\s+", "", match.group(0), flags=re.I)
+            paragraph = self.policy.paragraph(text)
+            if paragraph is not None and paragraph.id not in found:
+                found.append(paragraph.id)
+        return tuple(found)
+
+    def sentence_similarities(self, query_vector: np.ndarray) -> np.ndarray:
+        if not self.sentence_ids:
+            return np.zeros(0, dtype=np.float32)
+        return self.sentence_vectors @ query_vector
+
+    def retrieve(self, question: str, limit: int = 10) -> Retrieval:
+        expanded = self.vocabulary.expand(question)
+        query_vector = np.asarray(self.embeddings.embed_query(expanded), dtype=np.float32)
+        count = len(self.policy.paragraphs)
+        dense = self.dense.search(query_vector.tolist(), limit=max(30, limit * 3))
+        dense_scores = np.full(count, -1.0, dtype=np.float32)
+        for paragraph_id, similarity in dense.items():
+            if paragraph_id in self._position:
+                dense_scores[self._position[paragraph_id]] = similarity
+        bm25 = self.lexical.scores(expanded)
+        fused = _rrf([dense_scores, bm25], self.weights.rrf_k)
+        signals: dict[str, np.ndarray] = {"dense": dense_scores, "bm25": bm25, "rrf": fused.copy()}
+        if self.weights.rerank:
+            best_sentence = self._best_sentence_per_paragraph(query_vector)
+            overlap = self.lexical.overlap(expanded)
+            heading = self._heading_match(expanded)
+            asks_history = bool(
+                _HISTORY_WORDS & set(lexical_tokens(question)) | {"appendix"} & set(question.lower().split())
+            )
+            penalty = self._tabular * (0.0 if asks_history else self.weights.table_penalty)
+            fused = (
+                fused
+                + self.weights.sentence * best_sentence
+                + self.weights.overlap * overlap
+                + self.weights.heading * heading
+                - penalty
+            )
+            signals.update(sentence=best_sentence, overlap=overlap, heading=heading)
+        named = self.named_paragraphs(question)
+        for rank, paragraph_id in enumerate(reversed(named)):
+            fused[self._position[paragraph_id]] = float(fused.max()) + 1.0 + rank
+        order = np.argsort(-fused, kind="stable")[:limit]
+        paragraphs = tuple(
+            RetrievedParagraph(
+                paragraph_id=self.policy.paragraphs[i].id,
+                score=round(float(fused[i]), 6),
+                heading=self.policy.paragraphs[i].heading,
+                signals={name: round(float(values[i]), 4) for name, values in signals.items()},
+            )
+            for i in order
+        )
+        return Retrieval(
+            paragraphs=paragraphs,
+            query_vector=query_vector,
+            expanded_query=expanded,
+            named_ids=named,
+            coverage=self.lexical.coverage(expanded),
+            top_similarity=float(dense_scores.max()) if count else 0.0,
+        )
+
+    def _best_sentence_per_paragraph(self, query_vector: np.ndarray) -> np.ndarray:
+        best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)
+        similarities = self.sentence_similarities(query_vector)
+        for paragraph_id, similarity in zip(self.sentence_ids, similarities, strict=True):
+            position = self._position.get(paragraph_id)
+            if position is not None and similarity > best[position]:
+                best[position] = similarity
+        return best
+
+    def _heading_match(self, query: str) -> np.ndarray:
+        tokens = set(lexical_tokens(query))
+        if not tokens:
+            return np.zeros(len(self._heading_tokens), dtype=np.float32)
+        return np.asarray(
+            [len(tokens & heading) / len(tokens) for heading in self._heading_tokens], dtype=np.float32
+        )
+
+
+def _rrf(rankings: list[np.ndarray], k: float) -> np.ndarray:
+    fused = np.zeros(len(rankings[0]), dtype=np.float32)
+    for scores in rankings:
+        order = np.argsort(-scores, kind="stable")
+        ranks = np.empty(len(scores), dtype=np.float32)
+        ranks[order] = np.arange(1, len(scores) + 1, dtype=np.float32)
+        fused += 1.0 / (k + ranks)
+    return fused
+
+
+def _is_tabular(text: str, paragraph_id: str) -> bool:
+    """Tables (e.g. a table of changes) and appendices match everything a little and answer nothing."""
+    rows = text.split("\n")
+    table_rows = sum(1 for row in rows if row.count(" | ") >= 2)
+    return table_rows >= 2 or normalise_paragraph_id(paragraph_id).startswith("appendix")
