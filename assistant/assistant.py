@@ -20,11 +20,11 @@ from assistant.dense import ChromaDenseSearch, DenseSearch
 from assistant.followup import rewrite_follow_up
 from assistant.guard import check_question, strip_injection
 from assistant.lexical import lexical_tokens
-from assistant.retrieval import Retrieval, RetrievalWeights, Retriever
+from assistant.offtopic import OffTopicDetector
+from assistant.retrieval import Retrieval, RetrievalWeights, Retriever, is_tabular
 from assistant.verdict import question_kind, read_verdict, sentence_cue
 from assistant.vocabulary import Vocabulary, load_vocabulary
 from core.config import Settings
-from core.text import split_sentences
 from core.types import Answer, Contact, ParsedPolicy
 from ingest.contacts import contacts_for
 from ingest.store import PolicyEntry, PolicyIndex
@@ -32,7 +32,10 @@ from ingest.store import PolicyEntry, PolicyIndex
 log = logging.getLogger(__name__)
 
 # Calibrated on the dev split of the bundled policy (see `policyqa eval --calibrate` and README).
-DEFAULT_RELEVANCE_FLOOR = 0.40
+DEFAULT_RELEVANCE_FLOOR = 0.0
+SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
+SENTENCE_OVERLAP_WEIGHT = 0.15
+FIRST_RULE_BONUS = 0.1
 _SAFEGUARDING_WORDS = {
     "safeguard",
     "risk",
@@ -52,6 +55,7 @@ class _Loaded:
     entry: PolicyEntry
     policy: ParsedPolicy
     retriever: Retriever
+    off_topic: OffTopicDetector
 
 
 class Assistant:
@@ -108,7 +112,8 @@ class Assistant:
             self.index.load_sentence_vectors(entry),
             self.weights,
         )
-        loaded = _Loaded(entry=entry, policy=policy, retriever=retriever)
+        off_topic = OffTopicDetector.for_policy(self.embeddings, retriever.sentence_vectors)
+        loaded = _Loaded(entry=entry, policy=policy, retriever=retriever, off_topic=off_topic)
         self._loaded[entry.policy_id] = loaded
         return loaded
 
@@ -136,7 +141,7 @@ class Assistant:
         retrieval = loaded.retriever.retrieve(query, limit=max(10, self.settings.top_k))
         timings["retrieve"] = _ms(t0)
         t0 = time.perf_counter()
-        relevance = self.relevance(retrieval)
+        relevance = self.relevance(retrieval, loaded.off_topic)
         if relevance < self.relevance_floor and not retrieval.named_ids:
             return self._not_covered(
                 question,
@@ -153,13 +158,14 @@ class Assistant:
         note = "Instructions to the assistant in the question were ignored." if injected else ""
         return replace(answer, timings_ms=timings, note=note)
 
-    def relevance(self, retrieval: Retrieval) -> float:
-        """How well the best paragraph matches: dense similarity of the best sentence, scaled by coverage."""
+    def relevance(self, retrieval: Retrieval, off_topic: OffTopicDetector | None = None) -> float:
+        """How much better the best paragraph matches than the nearest topic of another policy."""
         if not retrieval.paragraphs:
-            return 0.0
+            return -1.0
         top = retrieval.paragraphs[0].signals
         best = max(top.get("sentence", 0.0), top.get("dense", 0.0))
-        return float(best * (0.5 + 0.5 * retrieval.coverage))
+        other = off_topic.closest(retrieval.query_vector)[0] if off_topic is not None else 0.0
+        return float(best - other)
 
     def _answer(
         self, question: str, query: str, loaded: _Loaded, retrieval: Retrieval, relevance: float
@@ -171,7 +177,16 @@ class Assistant:
         candidates = self._candidate_sentences(retriever, retrieval, question_words)
         with_cue = [item for item in candidates if sentence_cue(item.sentence)]
         deciding = (with_cue or candidates)[0]
-        reading = read_verdict(query, deciding.sentence, question_words)
+        deciding_paragraph = policy.paragraph(deciding.paragraph_id)
+        factual = deciding_paragraph is not None and is_tabular(
+            deciding_paragraph.text, deciding_paragraph.id
+        )
+        reading = read_verdict(
+            query,
+            deciding.sentence,
+            lambda text: retriever.lexical.shared_weight(text, question_words),
+            factual,
+        )
         support = [
             item
             for item in candidates
@@ -198,28 +213,34 @@ class Assistant:
     def _candidate_sentences(
         self, retriever: Retriever, retrieval: Retrieval, question_words: set[str]
     ) -> list[Evidence]:
-        """Sentences of the top paragraphs, best first: similarity + word overlap + paragraph rank."""
+        """Sentences of the top paragraphs, best first: similarity + shared rare words + paragraph rank,
+        with a small bonus for a paragraph's first ruling sentence (policies state the rule first)."""
         top = [item.paragraph_id for item in retrieval.paragraphs[:3]]
         if retrieval.named_ids:
-            top = list(retrieval.named_ids) + [pid for pid in top if pid not in retrieval.named_ids]
-        rank_bonus = {pid: bonus for pid, bonus in zip(top, (0.12, 0.04, 0.0), strict=False)}
+            top = list(retrieval.named_ids)
+        rank_bonus = dict(zip(top, SENTENCE_RANK_BONUS, strict=False))
         similarities = retriever.sentence_similarities(retrieval.query_vector)
+        if not len(similarities):
+            similarities = np.zeros(len(retriever.sentence_ids), dtype=np.float32)
+        total_weight = max(1.0, retriever.lexical.shared_weight(" ".join(question_words), question_words))
         evidence: list[Evidence] = []
-        if len(similarities):
-            for paragraph_id, sentence, similarity in zip(
-                retriever.sentence_ids, retriever.sentence_texts, similarities, strict=True
-            ):
-                if paragraph_id in rank_bonus:
-                    overlap = len(set(lexical_tokens(sentence)) & question_words) / max(
-                        1, len(question_words)
-                    )
-                    score = float(similarity) + 0.15 * overlap + rank_bonus[paragraph_id]
-                    evidence.append(Evidence(paragraph_id, sentence, score))
-        else:
-            for paragraph_id in top:
-                paragraph = retriever.policy.paragraph(paragraph_id)
-                for sentence in split_sentences(paragraph.text if paragraph else ""):
-                    evidence.append(Evidence(paragraph_id, sentence, rank_bonus[paragraph_id]))
+        seen_rule: set[str] = set()
+        for paragraph_id, sentence, similarity in zip(
+            retriever.sentence_ids, retriever.sentence_texts, similarities, strict=True
+        ):
+            if paragraph_id not in rank_bonus:
+                continue
+            shared = retriever.lexical.shared_weight(sentence, question_words) / total_weight
+            first_rule = paragraph_id not in seen_rule and sentence_cue(sentence) is not None
+            if first_rule:
+                seen_rule.add(paragraph_id)
+            score = (
+                float(similarity)
+                + SENTENCE_OVERLAP_WEIGHT * shared
+                + rank_bonus[paragraph_id]
+                + (FIRST_RULE_BONUS if first_rule else 0.0)
+            )
+            evidence.append(Evidence(paragraph_id, sentence, score))
         evidence.sort(key=lambda item: -item.score)
         return evidence
 

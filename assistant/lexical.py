@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 import bm25s
 import numpy as np
@@ -33,6 +34,12 @@ class LexicalIndex:
         self._documents = [lexical_tokens(f"{p.heading} {p.text}") for p in paragraphs]
         self._token_sets = [set(tokens) for tokens in self._documents]
         self.vocabulary = set().union(*self._token_sets) if self._token_sets else set()
+        count = max(1, len(self._token_sets))
+        frequency: dict[str, int] = {}
+        for token_set in self._token_sets:
+            for token in token_set:
+                frequency[token] = frequency.get(token, 0) + 1
+        self._idf = {token: math.log(1.0 + count / df) for token, df in frequency.items()}
         self._bm25 = bm25s.BM25()
         self._bm25.index([tokens or ["\u2205"] for tokens in self._documents], show_progress=False)
 
@@ -53,3 +60,7 @@ class LexicalIndex:
         """Share of the query's content words found anywhere in the policy (low = off-topic question)."""
         tokens = set(lexical_tokens(query))
         return len(tokens & self.vocabulary) / len(tokens) if tokens else 0.0
+
+    def shared_weight(self, text: str, query_tokens: set[str]) -> float:
+        """Sum of idf over the query words `text` contains: rare shared words count most."""
+        return sum(self._idf.get(token, 1.0) for token in set(lexical_tokens(text)) & query_tokens)

@@ -48,10 +48,11 @@ _HISTORY_WORDS = {
 class RetrievalWeights:
     rrf_k: float = 10.0
     sentence: float = 0.06
-    overlap: float = 0.03
+    overlap: float = 0.08
     heading: float = 0.01
     table_penalty: float = 0.05
     rerank: bool = True
+    sentence_rank: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Retriever:
         self.weights = weights
         self.lexical = LexicalIndex(policy.paragraphs)
         self._position = {p.id: i for i, p in enumerate(policy.paragraphs)}
-        self._tabular = np.asarray([_is_tabular(p.text, p.id) for p in policy.paragraphs], dtype=np.float32)
+        self._tabular = np.asarray([is_tabular(p.text, p.id) for p in policy.paragraphs], dtype=np.float32)
         self._heading_tokens = [set(lexical_tokens(p.heading)) for p in policy.paragraphs]
         if sentences is not None:
             pairs, matrix = sentences
@@ -119,16 +120,24 @@ class Retriever:
             if paragraph_id in self._position:
                 dense_scores[self._position[paragraph_id]] = similarity
         bm25 = self.lexical.scores(expanded)
-        fused = _rrf([dense_scores, bm25], self.weights.rrf_k)
-        signals: dict[str, np.ndarray] = {"dense": dense_scores, "bm25": bm25, "rrf": fused.copy()}
+        best_sentence = self._best_sentence_per_paragraph(query_vector)
+        rankings = [dense_scores, bm25, best_sentence] if self.weights.sentence_rank else [dense_scores, bm25]
+        fused = _rrf(rankings, self.weights.rrf_k)
+        signals: dict[str, np.ndarray] = {
+            "dense": dense_scores,
+            "bm25": bm25,
+            "rrf": fused.copy(),
+            "sentence": best_sentence,
+        }
         if self.weights.rerank:
-            best_sentence = self._best_sentence_per_paragraph(query_vector)
             overlap = self.lexical.overlap(expanded)
             heading = self._heading_match(expanded)
             asks_history = bool(
                 _HISTORY_WORDS & set(lexical_tokens(question)) | {"appendix"} & set(question.lower().split())
             )
-            penalty = self._tabular * (0.0 if asks_history else self.weights.table_penalty)
+            penalty = self._tabular * (
+                -self.weights.table_penalty if asks_history else self.weights.table_penalty
+            )
             fused = (
                 fused
                 + self.weights.sentence * best_sentence
@@ -136,7 +145,7 @@ class Retriever:
                 + self.weights.heading * heading
                 - penalty
             )
-            signals.update(sentence=best_sentence, overlap=overlap, heading=heading)
+            signals.update(overlap=overlap, heading=heading)
         named = self.named_paragraphs(question)
         for rank, paragraph_id in enumerate(reversed(named)):
             fused[self._position[paragraph_id]] = float(fused.max()) + 1.0 + rank
@@ -187,8 +196,15 @@ def _rrf(rankings: list[np.ndarray], k: float) -> np.ndarray:
     return fused
 
 
-def _is_tabular(text: str, paragraph_id: str) -> bool:
+def is_tabular(text: str, paragraph_id: str) -> bool:
     """Tables (e.g. a table of changes) and appendices match everything a little and answer nothing."""
     rows = text.split("\n")
     table_rows = sum(1 for row in rows if row.count(" | ") >= 2)
     return table_rows >= 2 or normalise_paragraph_id(paragraph_id).startswith("appendix")
+
+
+def _asks_history(question: str) -> bool:
+    """ "When did they add/change ...", "last updated": questions about the document's own history."""
+    tokens = set(lexical_tokens(question))
+    asks_when = bool(re.search(r"\bwhen\b|\blast\b|\bused to\b|\byear\b|\bdate\b", question, re.I))
+    return (bool(tokens & _HISTORY_WORDS) and asks_when) or "appendix" in tokens

@@ -1,99 +1,207 @@
 """Read a verdict from the policy's own modal language, sentence by sentence, with the question in mind.
 
 Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py):
-1. Each clause of a policy sentence gets a *cue* from its modal wording, strongest first:
-   not_required ("not be required to", "do not have to") > prohibited ("must not", "not permitted",
-   "not acceptable", "will not be tolerated", imperative "do not") > discouraged ("advised not to",
-   "should not", "refrain", "not recommended") > conditional ("only ... via/with/for", "unless",
-   "with permission", "sanctioned by") > required ("must", "should", "will consider", "ensure") >
-   allowed ("may", "can", "feel able to").
-2. The question's kind decides how a cue reads: asking *may I* when the text says staff *must* use a
-   school channel ("must only") is conditional; asking *must I* when the text says *not required* means
-   allowed (you may choose); a not_required cue is always reported as allowed.
-3. The deciding sentence is the best-matching sentence (of the top paragraphs) that carries a cue.
+1. The clause of the deciding sentence that shares the rarest words with the question is read.
+2. Its *cue* is the first of these that matches: not_required ("not be required to", "do not have to") >
+   prohibited ("must not", "not permitted", "not acceptable", "will not be tolerated", imperative "do not") >
+   discouraged ("advised not to", "should not", "refrain", "sparingly") > conditional ("only ... via/with/for",
+   "unless", "with permission", "sanctioned by", "consider whether", "If/Where X, ... should") > permissive
+   ("feel able to", "may be used", "is permitted") > required ("must", "should", "ensure", "will consider") >
+   allowed ("may", "can").
+3. An exception turns a ban into a condition: "advised not to X unless Y" / "without due reason" is
+   conditional, unless the question says the condition is not met ("never asked anyone").
+4. A restriction to an approved channel ("must only ... via a school account", "used only for
+   professional communications") read against a question about a personal or social alternative
+   (Gmail, my own phone, Friday drinks) is prohibited.
+5. The question's kind decides how a cue reads: *must I / who do I tell* questions are answered
+   `required` (or `allowed` when the policy says you are not required); *may I* questions whose cue is
+   an obligation are `allowed` (the policy asks you to do exactly that).
+6. A sentence from a table or record (a table of changes) states facts, not rules: `allowed`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from core.types import Verdict
 
-Cue = Literal["not_required", "prohibited", "discouraged", "conditional", "required", "allowed"]
+Cue = Literal["not_required", "prohibited", "discouraged", "conditional", "permissive", "required", "allowed"]
 QuestionKind = Literal["permission", "obligation", "information"]
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(patterns), re.IGNORECASE)
+
 
 _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
     (
         "not_required",
-        re.compile(
-            r"\bnot (?:be )?required to\b|\bdo(?:es)? not (?:have|need) to\b|\bneed not\b|\bnot (?:be )?expected to\b"
-            r"|\bnot obliged to\b",
-            re.I,
+        _any(
+            r"\bnot (?:be )?required to\b",
+            r"\bdo(?:es)? not (?:have|need) to\b",
+            r"\bneed not\b",
+            r"\bnot (?:be )?expected to\b",
+            r"\bnot obliged to\b",
         ),
     ),
     (
         "prohibited",
-        re.compile(
-            r"\bmust not\b|\bmustn'?t\b|\bmust never\b|\bnot (?:be )?permitted\b|\bnot (?:be )?allowed\b|\bprohibited\b"
-            r"|\bforbidden\b|\bwill not be tolerated\b|\bnot (?:be )?acceptable\b|\bunacceptable\b|\bmay not\b"
-            r"|\bcannot\b|\bcan ?not\b|(?:^|[,;:]\s*)do not\b|\bis a (?:disciplinary|criminal) offence\b"
-            r"|\bconstitutes? a (?:data )?breach\b|\bnever\b",
-            re.I,
+        _any(
+            r"\bmust not\b",
+            r"\bmustn'?t\b",
+            r"\bmust never\b",
+            r"\bnot (?:be )?permitted\b",
+            r"\bnot (?:be )?allowed\b",
+            r"\bprohibited\b",
+            r"\bforbidden\b",
+            r"\bwill not be tolerated\b",
+            r"\bnot (?:be )?acceptable\b",
+            r"\bunacceptable\b",
+            r"\bmay not\b",
+            r"\bcannot\b",
+            r"(?:^|[,;:]\s*)do not\b",
+            r"\bnever\b",
+            r"\bconstitutes? a (?:data )?breach\b",
+            r"\bmay constitute a disciplinary\b",
         ),
     ),
     (
         "discouraged",
-        re.compile(
-            r"\badvised not to\b|\bshould not\b|\bshouldn'?t\b|\bnot recommended\b|\brefrain\b|\bavoid\b"
-            r"|\bdiscouraged\b|\bnot advisable\b|\bought not\b|\bsparingly\b",
-            re.I,
+        _any(
+            r"\badvised not to\b",
+            r"\bshould not\b",
+            r"\bshouldn'?t\b",
+            r"\bnot recommended\b",
+            r"\brefrain\b",
+            r"\bavoid\b",
+            r"\bdiscouraged\b",
+            r"\bnot advisable\b",
+            r"\bought not\b",
+            r"\bsparingly\b",
         ),
     ),
     (
         "conditional",
-        re.compile(
-            r"\b(?:must|should|may|can) only\b|\bonly (?:be )?(?:made |used |take place )?(?:with|via|through|for|if|when|"
-            r"where|after|once)\b|\bunless\b|\bwith (?:the )?(?:express |prior )?(?:permission|approval|consent)\b"
-            r"|\bpermission should be sought\b|\bprovided (?:that )?\b|\bas long as\b|\bsanctioned by\b"
-            r"|\bin accordance with\b|\bwithout due reason\b|\bconsider carefully\b",
-            re.I,
+        _any(
+            r"\b(?:must|should|may|can) only\b",
+            r"\bonly (?:be )?(?:made |used |take place )?(?:with|via|through|for|if)\b",
+            r"\bunless\b",
+            r"\bwith (?:the )?(?:express |prior )?(?:permission|approval|consent)\b",
+            r"\bpermission should be sought\b",
+            r"\bprovided (?:that )?\b",
+            r"\bas long as\b",
+            r"\bsanctioned by\b",
+            r"\bwithout due reason\b",
+            r"\bconsider carefully\b",
+            r"\bconsider whether\b",
+            r"\bconsideration (?:should be )?given\b",
+            r"^(?:-\s*)?(?:if|where)\b[^,]*,.*\b(?:should|must)\b",
+            r"\bused only for\b",
+        ),
+    ),
+    (
+        "permissive",
+        _any(
+            r"\bfeel able to\b",
+            r"\bmay be used\b",
+            r"\bis permitted\b",
+            r"\bare permitted\b",
+            r"\bfree to\b",
+            r"\bwelcome to\b",
+            r"\ballowed to\b",
+            r"\bprovide a useful tool\b",
         ),
     ),
     (
         "required",
-        re.compile(
-            r"\bmust\b|\bshould\b|\brequired to\b|\bneeds? to\b|\bhave to\b|\bexpected to\b|\bensure\b"
-            r"|\bis the responsibility of\b|\bshall\b|\bwill consider\b|\bis required\b|\bare required\b"
-            r"|\bencouraged to\b",
-            re.I,
+        _any(
+            r"\bmust\b",
+            r"\bshould\b",
+            r"\brequired to\b",
+            r"\bneeds? to\b",
+            r"\bhave to\b",
+            r"\bexpected to\b",
+            r"\bensure\b",
+            r"\bis the responsibility of\b",
+            r"\bshall\b",
+            r"\bwill consider\b",
+            r"\bis required\b",
+            r"\bare required\b",
+            r"\bencouraged to\b",
         ),
     ),
-    (
-        "allowed",
-        re.compile(
-            r"\bmay\b|\bcan\b|\bare able to\b|\bfeel able to\b|\bis permitted\b|\bare permitted\b|\bfree to\b"
-            r"|\bwelcome to\b|\ballowed to\b",
-            re.I,
-        ),
-    ),
+    ("allowed", _any(r"\bmay\b", r"\bcan\b", r"\bare able to\b")),
 )
-_CLAUSE_SPLIT = re.compile(r";|,\s*(?:however|but|although|whereas|unless)\b|\bhowever,|\bbut\b", re.I)
+_EXCEPTION = _any(
+    r"\bunless\b", r"\bwithout due reason\b", r"\bexcept\b", r"\bwith (?:the )?(?:express )?permission\b"
+)
+_CONDITION_NOT_MET = _any(
+    r"\bnever asked\b",
+    r"\bwithout (?:asking|permission|approval)\b",
+    r"\bno(?:body|one)? (?:gave|has given) ",
+    r"\bdidn'?t ask\b",
+    r"\bnot asked\b",
+    r"\bhaven'?t asked\b",
+    r"\bno permission\b",
+    r"\bdoesn'?t say\b",
+    r"\bsays nothing\b",
+    r"\bno one knows\b",
+)
+_RESTRICTION = _any(r"\bmust only\b", r"\bmay only\b", r"\bused only for\b", r"\bonly (?:take place )?via\b")
+_OUTSIDE_RESTRICTION = _any(
+    r"\bgmail\b",
+    r"\bhotmail\b",
+    r"\byahoo\b",
+    r"\bicloud\b",
+    r"\bpersonal\b",
+    r"\bmy own\b",
+    r"\bprivate\b",
+    r"\bhome (?:email|account)\b",
+    r"\bdrinks\b",
+    r"\bparty\b",
+    r"\bsocial(?:ise|ize|ising)?\b(?! media)",
+    r"\bbanter\b",
+    r"\bgossip\b",
+    r"\bmedical\b",
+    r"\bpersonal details\b",
+    r"\bnights? out\b",
+)
 
-_PERMISSION = re.compile(
-    r"^\W*(?:so[,:]?\s+)?(?:can|may|could|might)\s+(?:i|we|staff|teachers|you|a teacher)\b|\b(?:am i|are we|are staff|is it|"
-    r"would it be|it's|it is)\s+(?:\w+\s+)?(?:allowed|ok|okay|alright|all right|fine|acceptable|permitted|a problem|"
-    r"against the rules)\b|\bcan i\b|\bcan we\b|\bmay i\b|\bam i ok to\b|\bis that (?:ok|okay|allowed|fine|a problem)\b"
-    r"|\bshould i\b(?!.*\breport\b)|\bam i even allowed\b|\bam i allowed\b|\bwould i be allowed\b",
-    re.I,
+_PERMISSION = _any(
+    r"^\W*(?:so[,:]?\s+)?(?:can|may|could|might)\s+(?:i|we|staff|teachers|you|a teacher)\b",
+    r"\b(?:am i|are we|are staff|is it|would it be|it's|it is)\s+(?:\w+\s+)?(?:allowed|ok|okay|alright|all right|"
+    r"fine|acceptable|permitted|a problem|against the rules)\b",
+    r"\bcan i\b",
+    r"\bcan we\b",
+    r"\bmay i\b",
+    r"\bam i ok to\b",
+    r"\bis that (?:ok|okay|allowed|fine|a problem)\b",
+    r"\bshould i\b(?!.*\breport\b)",
+    r"\bam i (?:even )?allowed\b",
+    r"\bwould i be allowed\b",
 )
-_OBLIGATION = re.compile(
-    r"\bdo i (?:have|need) to\b|\bdo we (?:have|need) to\b|\bmust i\b|\bam i (?:required|expected|supposed|meant)\b|"
-    r"\bhave i got to\b|\bwhat (?:should|must|do) i do\b|\bwho (?:do|should) i (?:tell|report|contact|speak|ask)\b|"
-    r"\bwhat am i (?:supposed|meant|expected)\b|\bhow (?:quickly|soon|fast)\b|\bwithin how\b|\bwhat (?:has|needs) to\b|"
-    r"\bi need to\b|\bshould i report\b|\bam i obliged\b|\bis there anything .* expects?\b|\bwhat .* supposed to\b",
-    re.I,
+_OBLIGATION = _any(
+    r"\bdo i (?:have|need) to\b",
+    r"\bdo we (?:have|need) to\b",
+    r"\bmust i\b",
+    r"\bmust we\b",
+    r"\bam i (?:required|expected|supposed|meant)\b",
+    r"\bhave i got to\b",
+    r"\bwhat (?:should|must|do) (?:i|we) do\b",
+    r"\bwho (?:do|should) i (?:tell|report|contact|speak|ask|go)\b",
+    r"\bwhat am i (?:supposed|meant|expected)\b",
+    r"\bhow (?:quickly|soon|fast)\b",
+    r"\bwithin how\b",
+    r"\bwhat (?:has|needs) to\b",
+    r"\bshould i report\b",
+    r"\bam i obliged\b",
+    r"\bis there anything .* expects?\b",
+    r"\bwhat .* (?:supposed|meant) to\b",
+    r"\bdo i need to do\b",
+    r"\bwhich .* (?:supposed|meant) to\b",
 )
 
 
@@ -113,11 +221,14 @@ def question_kind(question: str) -> QuestionKind:
 
 
 def sentence_cue(sentence: str) -> Cue | None:
-    """The strongest cue in the sentence (rule 1), or None when it carries no modal wording."""
+    """The strongest cue in the text (rule 2), or None when it carries no modal wording."""
     for cue, pattern in _CUES:
         if pattern.search(sentence):
             return cue
     return None
+
+
+_CLAUSE_SPLIT = re.compile(r";|,\s*(?:however|but|although|whereas)\b,?|\bhowever,|\bbut\b", re.I)
 
 
 def clauses(sentence: str) -> list[str]:
@@ -126,29 +237,30 @@ def clauses(sentence: str) -> list[str]:
 
 
 def cue_to_verdict(cue: Cue | None, kind: QuestionKind) -> Verdict:
-    """Rule 2: how a cue answers this kind of question."""
-    if cue is None:
-        return "allowed"
+    """Rule 5: how a cue answers this kind of question."""
     if cue == "not_required":
         return "allowed"
-    if cue == "required" and kind == "permission":
+    if kind == "obligation":
         return "required"
-    return cue
+    if cue in (None, "permissive", "allowed") or (cue == "required" and kind == "permission"):
+        return "allowed"
+    return cue  # type: ignore[return-value]
 
 
-def read_verdict(question: str, sentence: str, question_words: set[str]) -> VerdictReading:
-    """Verdict from the clause of `sentence` that shares most words with the question."""
+def read_verdict(
+    question: str, sentence: str, weight: Callable[[str], float], factual: bool = False
+) -> VerdictReading:
+    """Verdict for `question` from `sentence`; `weight(text)` scores how much a clause shares with it.
+    `factual` marks a sentence from a table or record (e.g. a table of changes): it states facts, not rules."""
     kind = question_kind(question)
-    candidates = clauses(sentence)
-    best = max(candidates, key=lambda clause: _overlap(clause, question_words))
-    cue = sentence_cue(best)
-    if cue is None:
-        cue = sentence_cue(sentence)
+    if factual:
+        return VerdictReading(
+            verdict="required" if kind == "obligation" else "allowed", cue=None, clause=sentence
+        )
+    best = max(clauses(sentence), key=lambda clause: weight(clause) + (0.01 if sentence_cue(clause) else 0.0))
+    cue = sentence_cue(best) or sentence_cue(sentence)
+    if cue in ("prohibited", "discouraged") and (_EXCEPTION.search(best) or _EXCEPTION.search(sentence)):
+        cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
+    elif cue == "conditional" and _RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question):
+        cue = "prohibited"
     return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best)
-
-
-def _overlap(clause: str, question_words: set[str]) -> float:
-    from assistant.lexical import lexical_tokens
-
-    tokens = set(lexical_tokens(clause))
-    return len(tokens & question_words) + (0.1 if sentence_cue(clause) else 0.0)

@@ -29,7 +29,8 @@ def split_sentences(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("’", "'"))
+    """Lower-case word tokens; a possessive `'s` is dropped so "Insta's" meets "insta"."""
+    return [re.sub(r"'s$", "", word) for word in _WORD.findall(text.lower().replace("’", "'"))]
 
 
 STOPWORDS = frozenset(
