@@ -36,6 +36,7 @@ DEFAULT_RELEVANCE_FLOOR = 0.0
 SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
 SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1
+RAREST_WORD_BONUS = 0.2
 _SAFEGUARDING_WORDS = {
     "safeguard",
     "risk",
@@ -225,8 +226,13 @@ class Assistant:
         total_weight = max(1.0, retriever.lexical.shared_weight(" ".join(question_words), question_words))
         evidence: list[Evidence] = []
         seen_rule: set[str] = set()
-        for paragraph_id, sentence, similarity in zip(
-            retriever.sentence_ids, retriever.sentence_texts, similarities, strict=True
+        rarest = retriever.rarest_shared(question_words)
+        for paragraph_id, sentence, similarity, tokens in zip(
+            retriever.sentence_ids,
+            retriever.sentence_texts,
+            similarities,
+            retriever.sentence_tokens,
+            strict=True,
         ):
             if paragraph_id not in rank_bonus:
                 continue
@@ -239,6 +245,7 @@ class Assistant:
                 + SENTENCE_OVERLAP_WEIGHT * shared
                 + rank_bonus[paragraph_id]
                 + (FIRST_RULE_BONUS if first_rule else 0.0)
+                + (RAREST_WORD_BONUS if rarest in tokens else 0.0)
             )
             evidence.append(Evidence(paragraph_id, sentence, score))
         evidence.sort(key=lambda item: -item.score)

@@ -83,7 +83,7 @@ def compose_not_covered(
 def _whom(contacts: Sequence[Contact]) -> str:
     if not contacts:
         return ""
-    names = [c.role + (f" ({c.detail})" if c.detail else "") for c in contacts[:2]]
+    names = [_with_article(c.role) + (f" ({c.detail})" if c.detail else "") for c in contacts[:2]]
     return " or ".join(names)
 
 
@@ -92,3 +92,8 @@ def _as_quote(sentence: str) -> str:
     if text and text[-1] not in ".!?:":
         text += "."
     return f"“{text}”"
+
+
+def _with_article(role: str) -> str:
+    """ "Headteacher" -> "the Headteacher"; names that already read as a phrase keep their form."""
+    return role if role.lower().startswith(("the ", "your ", "a ", "an ")) else f"the {role}"

@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.dense import DenseSearch
 from assistant.lexical import LexicalIndex, lexical_tokens
 from assistant.vocabulary import Vocabulary
+from core.text import words
 from core.types import ParsedPolicy, RetrievedParagraph, normalise_paragraph_id
 
 _ID_MENTION = re.compile(
@@ -86,6 +87,7 @@ class Retriever:
         self._position = {p.id: i for i, p in enumerate(policy.paragraphs)}
         self._tabular = np.asarray([is_tabular(p.text, p.id) for p in policy.paragraphs], dtype=np.float32)
         self._heading_tokens = [set(lexical_tokens(p.heading)) for p in policy.paragraphs]
+        self.policy_words = set(words(" ".join(p.text for p in policy.paragraphs).replace("-", " ")))
         if sentences is not None:
             pairs, matrix = sentences
             self.sentence_ids = [pid for pid, _ in pairs]
@@ -94,6 +96,17 @@ class Retriever:
         else:
             self.sentence_ids, self.sentence_texts = [], []
             self.sentence_vectors = np.zeros((0, 1), dtype=np.float32)
+        self.sentence_tokens = [set(lexical_tokens(text)) for text in self.sentence_texts]
+        frequency: dict[str, int] = {}
+        for tokens in self.sentence_tokens:
+            for token in tokens:
+                frequency[token] = frequency.get(token, 0) + 1
+        self.sentence_frequency = frequency
+
+    def rarest_shared(self, question_words: set[str]) -> str | None:
+        """The question word that the fewest policy sentences use (the most specific one), if any."""
+        known = [word for word in question_words if word in self.sentence_frequency]
+        return min(known, key=lambda word: (self.sentence_frequency[word], word)) if known else None
 
     def named_paragraphs(self, question: str) -> tuple[str, ...]:
         """Paragraph ids the question names outright ("what does 7.4.2 say?")."""
@@ -111,7 +124,7 @@ class Retriever:
         return self.sentence_vectors @ query_vector
 
     def retrieve(self, question: str, limit: int = 10) -> Retrieval:
-        expanded = self.vocabulary.expand(question)
+        expanded = self.vocabulary.expand(question, self.policy_words)
         query_vector = np.asarray(self.embeddings.embed_query(expanded), dtype=np.float32)
         count = len(self.policy.paragraphs)
         dense = self.dense.search(query_vector.tolist(), limit=max(30, limit * 3))

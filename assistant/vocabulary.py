@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -17,6 +17,7 @@ class Vocabulary:
     """Phrase -> canonical terms; longest phrases match first."""
 
     phrases: tuple[tuple[tuple[str, ...], str], ...]
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def canonical_terms(self, text: str) -> list[str]:
         """Canonical terms whose everyday forms (or themselves) occur in `text`, in order of appearance."""
@@ -44,10 +45,27 @@ class Vocabulary:
                 return match.group(0)
         return None
 
-    def expand(self, text: str) -> str:
-        """The text followed by the canonical terms it implies (for embedding and BM25)."""
-        extra = [term for term in self.canonical_terms(text) if term not in text.lower()]
+    def expand(self, text: str, policy_words: set[str] | None = None) -> str:
+        """The text followed by the terms it implies: each group's key and, when `policy_words` is given,
+        every member of the group that the policy itself uses (for embedding and BM25)."""
+        extra: list[str] = []
+        lowered = text.lower()
+        for term in self.canonical_terms(text):
+            for form in (term, *self._policy_forms(term, policy_words)):
+                if form not in lowered and form not in extra:
+                    extra.append(form)
         return f"{text} ({', '.join(extra)})" if extra else text
+
+    def _policy_forms(self, term: str, policy_words: set[str] | None) -> list[str]:
+        """Members of the group the policy uses, only when the group's own key is not the policy's word."""
+        if not policy_words or all(word in policy_words for word in words(term.replace("-", " "))):
+            return []
+        forms = []
+        for form in self.groups.get(term, ()):
+            parts = words(form.replace("-", " "))
+            if parts and all(part in policy_words for part in parts):
+                forms.append(form)
+        return forms[:2]
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
@@ -68,4 +86,5 @@ def _build(raw: str) -> Vocabulary:
             if phrase and not (len(phrase) == 1 and phrase[0] in STOPWORDS and form != canonical):
                 pairs.append((phrase, canonical))
     pairs.sort(key=lambda pair: -len(pair[0]))
-    return Vocabulary(phrases=tuple(pairs))
+    groups = {canonical: tuple(form.lower() for form in forms) for canonical, forms in synonyms.items()}
+    return Vocabulary(phrases=tuple(pairs), groups=groups)

@@ -166,8 +166,214 @@ def policies(
     console.print(table)
 
 
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="Your question, in your own words.")] = None,
+    policy: Annotated[str | None, typer.Option(help="Policy id (see `policyqa policies`).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question} lines to answer.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="With --batch: write answers here (default stdout).")
+    ] = None,
+    llm: Annotated[
+        str | None, typer.Option(help="Optional LLM, e.g. `ollama:llama3.2`; default: none.")
+    ] = None,
+) -> None:
+    """Answer a question (or a --batch file) with a verdict and cited paragraphs."""
+    from assistant.assistant import Assistant
+    from assistant.schema import answer_to_json
+
+    settings = _settings()
+    if llm:
+        settings = settings.model_copy(update={"llm": llm})
+    if batch is None and question is None:
+        _fail('Give a question, or --batch FILE with one {"id", "question"} object a line.')
+    try:
+        assistant = Assistant(settings)
+        if batch is not None:
+            rows = _read_batch(batch)
+            _answer_batch(assistant, rows, policy, out)
+            return
+        assert question is not None
+        with console.status("Thinking…") if not as_json else _null():
+            answer = assistant.ask(question, policy=policy)
+    except PolicyQAError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(answer_to_json(answer), indent=2, ensure_ascii=False))
+        return
+    _print_answer(answer)
+
+
+def _read_batch(path: Path) -> list[dict[str, str]]:
+    from core.errors import InputError
+
+    if not path.is_file():
+        raise InputError(f'No batch file at {path}: give a .jsonl file of {{"id", "question"}} lines.')
+    rows = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path} line {number} is not valid JSON: fix it and run again.") from exc
+        if not isinstance(row, dict) or "id" not in row or "question" not in row:
+            raise InputError(f'{path} line {number} needs "id" and "question" fields.')
+        rows.append(row)
+    return rows
+
+
+def _answer_batch(assistant, rows: list[dict[str, str]], policy: str | None, out: Path | None) -> None:
+    from rich.progress import Progress
+
+    from assistant.schema import answer_to_json
+
+    lines = []
+    with Progress(console=errors, transient=True) as bar:
+        task = bar.add_task("answering", total=len(rows))
+        for row in rows:
+            try:
+                record = answer_to_json(assistant.ask(str(row["question"]), policy=policy))
+            except PolicyQAError as exc:
+                if "indexed" in str(exc) or ("index" in str(exc).lower() and "ingest" in str(exc)):
+                    raise
+                record = {"question": row["question"], "error": str(exc)}
+            lines.append(json.dumps({"id": row["id"], **record}, ensure_ascii=False))
+            bar.advance(task)
+    text = "\n".join(lines) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        errors.print(f"Wrote {len(lines)} answers to {out}")
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+_VERDICT_STYLE = {
+    "allowed": "bold green",
+    "conditional": "bold yellow",
+    "discouraged": "bold dark_orange",
+    "prohibited": "bold red",
+    "required": "bold blue",
+    "not_covered": "bold magenta",
+}
+
+
+def _print_answer(answer) -> None:
+    from rich.panel import Panel
+
+    from assistant.compose import VERDICT_LABELS
+
+    style = _VERDICT_STYLE.get(answer.verdict, "bold")
+    body = answer.answer
+    if answer.note:
+        body += f"\n\n[dim]{answer.note}[/]"
+    console.print(Panel(body, title=f"[{style}]{VERDICT_LABELS[answer.verdict]}[/]", title_align="left"))
+    for citation in answer.citations:
+        console.print(f"  [bold cyan][{citation.paragraph}][/] {citation.heading}")
+    if answer.contacts:
+        who = "; ".join(c.role + (f" ({c.detail})" if c.detail else "") for c in answer.contacts)
+        console.print(f"  [bold]Who to contact:[/] {who}")
+    console.print(
+        f"  [dim]confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms[/]"
+    )
+
+
+@app.command("eval")
+def evaluate_command(
+    gold: Annotated[Path | None, typer.Option(help="Gold JSONL (default: data/gold/<policy>.jsonl).")] = None,
+    policy: Annotated[str | None, typer.Option(help="Policy id to evaluate.")] = None,
+    split: Annotated[str | None, typer.Option(help="Only this split: dev or test.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Write report.html and report.md into this folder.")
+    ] = None,
+    compare: Annotated[str | None, typer.Option(help="Also run a baseline: `naive`.")] = None,
+    check_gold: Annotated[
+        Path | None, typer.Option("--check-gold", help="Only validate this gold file.")
+    ] = None,
+) -> None:
+    """Score the assistant on a gold question set (retrieval, citations, verdicts, abstention, latency)."""
+    settings = _settings()
+    if compare not in (None, "naive"):
+        _fail(f"Unknown baseline {compare!r}: the one baseline is `naive`.")
+    if split not in (None, "dev", "test"):
+        _fail(f"Unknown split {split!r}: use dev or test.")
+    try:
+        if check_gold is not None:
+            _check_gold(settings, check_gold, policy)
+            return
+        _run_eval(settings, gold, policy, split, as_json, report, compare == "naive")
+    except PolicyQAError as exc:
+        _fail(str(exc))
+
+
+def _check_gold(settings, path: Path, policy: str | None) -> None:
+    from eval.gold import check_gold
+
+    parsed = None
+    if policy is not None:
+        from assistant.assistant import Assistant
+
+        parsed = Assistant(settings).policy(policy)
+    problems = check_gold(path, parsed)
+    if problems:
+        for problem in problems:
+            errors.print(f"[red]{path}[/]: {problem}", highlight=False)
+        raise typer.Exit(1)
+    console.print(f"[green]{path} is valid[/]" + (f" against {policy}." if policy else "."))
+
+
+def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+
+    from assistant.assistant import Assistant
+    from eval.api import run_evaluation, save_latest
+    from eval.report import metric_rows, write_reports
+
+    assistant = Assistant(settings)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(f"evaluating {label}", total=total)
+            bar.update(tasks[label], completed=done)
+
+        comparison = run_evaluation(assistant, policy, gold, split, compare_naive, progress)
+    save_latest(settings, comparison)
+    if report is not None:
+        page, markdown = write_reports(comparison, report)
+        errors.print(f"Reports: {page} and {markdown}")
+    if as_json:
+        print(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{comparison.ours.policy} · split {split or 'all'} · n={comparison.ours.n}")
+    table.add_column("metric")
+    table.add_column("PolicyQA", justify="right")
+    if comparison.naive is not None:
+        table.add_column("naive RAG", justify="right")
+    for name, ours, naive in metric_rows(comparison):
+        table.add_row(name, ours, *([naive] if comparison.naive is not None else []))
+    console.print(table)
+    failed = sum(1 for q in comparison.ours.questions if q.failed)
+    console.print(f"{failed} of {comparison.ours.n} questions failed; see --report for each one.")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     try:
         app()
     except PolicyQAError as exc:  # last line of defence: a user error never becomes a traceback
