@@ -73,9 +73,7 @@ class Assistant:
         self.vocabulary = vocabulary or load_vocabulary()
         self._loaded: dict[str, _Loaded] = {}
         self.relevance_floor = (
-            settings.not_covered_threshold
-            if settings.not_covered_threshold is not None
-            else DEFAULT_RELEVANCE_FLOOR
+            settings.not_covered_threshold if settings.not_covered_threshold is not None else DEFAULT_RELEVANCE_FLOOR
         )
         self.weights = RetrievalWeights(rerank=settings.use_reranker)
 
@@ -168,9 +166,7 @@ class Assistant:
         other = off_topic.closest(retrieval.query_vector)[0] if off_topic is not None else 0.0
         return float(best - other)
 
-    def _answer(
-        self, question: str, query: str, loaded: _Loaded, retrieval: Retrieval, relevance: float
-    ) -> Answer:
+    def _answer(self, question: str, query: str, loaded: _Loaded, retrieval: Retrieval, relevance: float) -> Answer:
         policy = loaded.policy
         retriever = loaded.retriever
         kind = question_kind(query)
@@ -179,9 +175,7 @@ class Assistant:
         with_cue = [item for item in candidates if sentence_cue(item.sentence)]
         deciding = (with_cue or candidates)[0]
         deciding_paragraph = policy.paragraph(deciding.paragraph_id)
-        factual = deciding_paragraph is not None and is_tabular(
-            deciding_paragraph.text, deciding_paragraph.id
-        )
+        factual = deciding_paragraph is not None and is_tabular(deciding_paragraph.text, deciding_paragraph.id)
         reading = read_verdict(
             query,
             deciding.sentence,

@@ -62,15 +62,11 @@ def compose(
     for paragraph_id in dict.fromkeys(item.paragraph_id for item in evidence):
         quotes = " … ".join(item.sentence for item in evidence if item.paragraph_id == paragraph_id)
         paragraph = policy.paragraph(paragraph_id)
-        citations.append(
-            Citation(paragraph=paragraph_id, quote=quotes, heading=paragraph.heading if paragraph else "")
-        )
+        citations.append(Citation(paragraph=paragraph_id, quote=quotes, heading=paragraph.heading if paragraph else ""))
     return "\n".join(lines), tuple(sentences), tuple(citations)
 
 
-def compose_not_covered(
-    checked: Sequence[str], contacts: Sequence[Contact]
-) -> tuple[str, tuple[AnswerSentence, ...]]:
+def compose_not_covered(checked: Sequence[str], contacts: Sequence[Contact]) -> tuple[str, tuple[AnswerSentence, ...]]:
     whom = _whom(contacts)
     closest = ", ".join(checked[:3])
     first = "The policy does not address this, so there is no policy rule to give you."

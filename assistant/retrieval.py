@@ -148,9 +148,7 @@ class Retriever:
             asks_history = bool(
                 _HISTORY_WORDS & set(lexical_tokens(question)) | {"appendix"} & set(question.lower().split())
             )
-            penalty = self._tabular * (
-                -self.weights.table_penalty if asks_history else self.weights.table_penalty
-            )
+            penalty = self._tabular * (-self.weights.table_penalty if asks_history else self.weights.table_penalty)
             fused = (
                 fused
                 + self.weights.sentence * best_sentence
@@ -194,9 +192,7 @@ class Retriever:
         tokens = set(lexical_tokens(query))
         if not tokens:
             return np.zeros(len(self._heading_tokens), dtype=np.float32)
-        return np.asarray(
-            [len(tokens & heading) / len(tokens) for heading in self._heading_tokens], dtype=np.float32
-        )
+        return np.asarray([len(tokens & heading) / len(tokens) for heading in self._heading_tokens], dtype=np.float32)
 
 
 def _rrf(rankings: list[np.ndarray], k: float) -> np.ndarray:

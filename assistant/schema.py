@@ -15,9 +15,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "policy": answer.policy,
         "verdict": answer.verdict,
         "answer": answer.answer,
-        "citations": [
-            {"paragraph": c.paragraph, "quote": c.quote, "heading": c.heading} for c in answer.citations
-        ],
+        "citations": [{"paragraph": c.paragraph, "quote": c.quote, "heading": c.heading} for c in answer.citations],
         "retrieved": [{"paragraph": r.paragraph_id, "score": r.score} for r in answer.retrieved],
         "contacts": [{"role": c.role, "detail": c.detail} for c in answer.contacts],
         "confidence": answer.confidence,

@@ -135,9 +135,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
     ),
     ("allowed", _any(r"\bmay\b", r"\bcan\b", r"\bare able to\b")),
 )
-_EXCEPTION = _any(
-    r"\bunless\b", r"\bwithout due reason\b", r"\bexcept\b", r"\bwith (?:the )?(?:express )?permission\b"
-)
+_EXCEPTION = _any(r"\bunless\b", r"\bwithout due reason\b", r"\bexcept\b", r"\bwith (?:the )?(?:express )?permission\b")
 _CONDITION_NOT_MET = _any(
     r"\bnever asked\b",
     r"\bwithout (?:asking|permission|approval)\b",
@@ -247,16 +245,12 @@ def cue_to_verdict(cue: Cue | None, kind: QuestionKind) -> Verdict:
     return cue  # type: ignore[return-value]
 
 
-def read_verdict(
-    question: str, sentence: str, weight: Callable[[str], float], factual: bool = False
-) -> VerdictReading:
+def read_verdict(question: str, sentence: str, weight: Callable[[str], float], factual: bool = False) -> VerdictReading:
     """Verdict for `question` from `sentence`; `weight(text)` scores how much a clause shares with it.
     `factual` marks a sentence from a table or record (e.g. a table of changes): it states facts, not rules."""
     kind = question_kind(question)
     if factual:
-        return VerdictReading(
-            verdict="required" if kind == "obligation" else "allowed", cue=None, clause=sentence
-        )
+        return VerdictReading(verdict="required" if kind == "obligation" else "allowed", cue=None, clause=sentence)
     best = max(clauses(sentence), key=lambda clause: weight(clause) + (0.01 if sentence_cue(clause) else 0.0))
     cue = sentence_cue(best) or sentence_cue(sentence)
     if cue in ("prohibited", "discouraged") and (_EXCEPTION.search(best) or _EXCEPTION.search(sentence)):

@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def _settings():
@@ -59,8 +59,7 @@ def parse(
                     for p in policy.paragraphs
                 ],
                 "contacts": [
-                    {"role": c.role, "detail": c.detail, "paragraphs": list(c.paragraph_ids)}
-                    for c in policy.contacts
+                    {"role": c.role, "detail": c.detail, "paragraphs": list(c.paragraph_ids)} for c in policy.contacts
                 ],
             }
             for policy in policies
@@ -122,11 +121,10 @@ def ingest(
         state = "unchanged, kept" if report.unchanged else "indexed"
         console.print(
             f"[green]{report.policy_id}[/]: {state} — {report.paragraphs} paragraphs, "
-            f"{report.chunks} chunks, {report.seconds:.2f} s ({report.paragraphs_per_second:.1f} paragraphs/s)"
+            f"{report.chunks} chunks, {report.seconds:.2f} s ({report.paragraphs_per_second:.1f} paragraphs/s)",
+            soft_wrap=True,
         )
-    console.print(
-        f"Model load: {getattr(embeddings, 'load_seconds', 0.0):.2f} s · index: {settings.index_dir}"
-    )
+    console.print(f"Model load: {getattr(embeddings, 'load_seconds', 0.0):.2f} s · index: {settings.index_dir}")
 
 
 @app.command()
@@ -172,12 +170,8 @@ def ask(
     policy: Annotated[str | None, typer.Option(help="Policy id (see `policyqa policies`).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question} lines to answer.")] = None,
-    out: Annotated[
-        Path | None, typer.Option(help="With --batch: write answers here (default stdout).")
-    ] = None,
-    llm: Annotated[
-        str | None, typer.Option(help="Optional LLM, e.g. `ollama:llama3.2`; default: none.")
-    ] = None,
+    out: Annotated[Path | None, typer.Option(help="With --batch: write answers here (default stdout).")] = None,
+    llm: Annotated[str | None, typer.Option(help="Optional LLM, e.g. `ollama:llama3.2`; default: none.")] = None,
 ) -> None:
     """Answer a question (or a --batch file) with a verdict and cited paragraphs."""
     from assistant.assistant import Assistant
@@ -282,9 +276,7 @@ def _print_answer(answer) -> None:
     if answer.contacts:
         who = "; ".join(c.role + (f" ({c.detail})" if c.detail else "") for c in answer.contacts)
         console.print(f"  [bold]Who to contact:[/] {who}")
-    console.print(
-        f"  [dim]confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms[/]"
-    )
+    console.print(f"  [dim]confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms[/]")
 
 
 @app.command("eval")
@@ -293,13 +285,9 @@ def evaluate_command(
     policy: Annotated[str | None, typer.Option(help="Policy id to evaluate.")] = None,
     split: Annotated[str | None, typer.Option(help="Only this split: dev or test.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
-    report: Annotated[
-        Path | None, typer.Option(help="Write report.html and report.md into this folder.")
-    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Write report.html and report.md into this folder.")] = None,
     compare: Annotated[str | None, typer.Option(help="Also run a baseline: `naive`.")] = None,
-    check_gold: Annotated[
-        Path | None, typer.Option("--check-gold", help="Only validate this gold file.")
-    ] = None,
+    check_gold: Annotated[Path | None, typer.Option("--check-gold", help="Only validate this gold file.")] = None,
 ) -> None:
     """Score the assistant on a gold question set (retrieval, citations, verdicts, abstention, latency)."""
     settings = _settings()

@@ -40,9 +40,7 @@ def load_gold(path: Path, split: str | None = None) -> list[GoldQuestion]:
     """Load (and validate the shape of) a gold file; `split` keeps only that split when rows have one."""
     questions, errors = _read(path)
     if errors:
-        raise GoldFileError(
-            f"{path}: {errors[0]} ({len(errors)} problem(s); run `policyqa eval --check-gold`)."
-        )
+        raise GoldFileError(f"{path}: {errors[0]} ({len(errors)} problem(s); run `policyqa eval --check-gold`).")
     if split:
         questions = [q for q in questions if q.split in (None, split)]
     if not questions:
@@ -58,9 +56,7 @@ def check_gold(path: Path, policy: ParsedPolicy | None) -> list[str]:
         for line_number, question in questions_with_lines(path, questions):
             for pid in (*question.expected_paragraphs, *question.acceptable_paragraphs):
                 if normalise_paragraph_id(pid) not in known:
-                    errors.append(
-                        f"line {line_number} ({question.id}): paragraph {pid!r} is not in {policy.policy_id}"
-                    )
+                    errors.append(f"line {line_number} ({question.id}): paragraph {pid!r} is not in {policy.policy_id}")
     return errors
 
 

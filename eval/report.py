@@ -116,9 +116,7 @@ def render_markdown(comparison: Comparison, category_png: str, confusion_png: st
 def render_html(comparison: Comparison, category_png: str, confusion_png: str) -> str:
     ours = comparison.ours
     esc = html.escape
-    metric_table = "".join(
-        f"<tr><td>{esc(n)}</td><td>{a}</td><td>{b}</td></tr>" for n, a, b in metric_rows(comparison)
-    )
+    metric_table = "".join(f"<tr><td>{esc(n)}</td><td>{a}</td><td>{b}</td></tr>" for n, a, b in metric_rows(comparison))
     failures = []
     for result in ours.questions:
         if not result.failed:

@@ -42,11 +42,7 @@ class QuestionResult:
         verdict_ok = self.answer.verdict == self.gold.verdict
         if not self.gold.answerable:
             return not verdict_ok
-        return (
-            not verdict_ok
-            or self.scores.get("hit@1", 0.0) < 1.0
-            or self.scores.get("citation_recall", 0.0) == 0.0
-        )
+        return not verdict_ok or self.scores.get("hit@1", 0.0) < 1.0 or self.scores.get("citation_recall", 0.0) == 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {

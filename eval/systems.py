@@ -74,9 +74,7 @@ class NaiveRagSystem:
         documents = splitter.create_documents([source_text])
         self.chunks = [(d.page_content, int(d.metadata["start_index"])) for d in documents]
         self.embeddings = embeddings
-        self.vectors = np.asarray(
-            embeddings.embed_documents([text for text, _ in self.chunks]), dtype=np.float32
-        )
+        self.vectors = np.asarray(embeddings.embed_documents([text for text, _ in self.chunks]), dtype=np.float32)
         self.top_k = top_k
         self.majority_verdict = majority_verdict
         self.covered = [covered_paragraphs(policy, start, start + len(text)) for text, start in self.chunks]

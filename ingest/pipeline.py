@@ -63,8 +63,7 @@ def parse_document(document: SourceDocument, policy_id: str) -> ParsedPolicy:
     policy = parse_policy(document, policy_id)
     if not policy.paragraphs:
         raise InputError(
-            f"{Path(document.path).name} has no paragraphs or headings we can cite: "
-            "check it is the policy text."
+            f"{Path(document.path).name} has no paragraphs or headings we can cite: check it is the policy text."
         )
     return policy
 

@@ -68,9 +68,7 @@ def _decode_text(data: bytes, name: str) -> str:
             continue
         if _looks_like_text(text):
             return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise UnsupportedFormatError(
-        f"{Path(name).name} is not readable text: save it as UTF-8 text, .docx or .pdf."
-    )
+    raise UnsupportedFormatError(f"{Path(name).name} is not readable text: save it as UTF-8 text, .docx or .pdf.")
 
 
 def _looks_like_text(text: str) -> bool:
@@ -86,11 +84,10 @@ def _read_text(data: bytes, name: str) -> SourceDocument:
 
 def _read_docx(data: bytes, name: str) -> SourceDocument:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:
         raise UnsupportedFormatError(
             f"{Path(name).name} is not a valid Word document: open it in Word and save it again as .docx."
         ) from exc
@@ -129,31 +126,31 @@ def _docx_blocks(document: object) -> list[str]:
 
 def _read_pdf(data: bytes, name: str) -> SourceDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-    except (PdfReadError, ValueError, OSError) as exc:
+    except Exception as exc:
         raise UnsupportedFormatError(
             f"{Path(name).name} is not a readable PDF: export it again from the original document."
         ) from exc
     if reader.is_encrypted:
-        raise InputError(
-            f"{Path(name).name} is password-protected: save an unprotected copy and ingest that."
-        )
+        raise InputError(f"{Path(name).name} is password-protected: save an unprotected copy and ingest that.")
     pages: list[str] = []
     starts: list[int] = []
     offset = 0
-    for page in reader.pages:
-        text = (page.extract_text() or "").strip()
+    try:
+        page_texts = [(page.extract_text() or "").strip() for page in reader.pages]
+    except Exception as exc:
+        raise UnsupportedFormatError(
+            f"{Path(name).name} could not be read as a PDF: export it again from the original document."
+        ) from exc
+    for text in page_texts:
         starts.append(offset)
         pages.append(text)
         offset += len(text) + 2
     text = "\n\n".join(pages)
     if len(text.strip()) < _MIN_TEXT_CHARS:
-        raise InputError(
-            f"{Path(name).name} has no text layer (a scan?): run OCR on it or export the original as PDF."
-        )
+        raise InputError(f"{Path(name).name} has no text layer (a scan?): run OCR on it or export the original as PDF.")
     return SourceDocument(path=name, text=text, page_starts=tuple(starts))
 
 

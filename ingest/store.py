@@ -138,9 +138,7 @@ class PolicyIndex:
         built = manifest.get("signature", {})
         wanted = asdict(self.signature)
         differences = [
-            f"{key} {built.get(key)!r} (now {value!r})"
-            for key, value in wanted.items()
-            if built.get(key) != value
+            f"{key} {built.get(key)!r} (now {value!r})" for key, value in wanted.items() if built.get(key) != value
         ]
         if manifest.get("format") != MANIFEST_FORMAT or differences:
             detail = ", ".join(differences) or "an older index format"
@@ -180,9 +178,7 @@ class PolicyIndex:
         return self._client
 
     def collection(self, name: str) -> Any:
-        return self._chroma().get_collection(
-            name, embedding_function=_ChromaEmbeddingAdapter(self._embeddings)
-        )
+        return self._chroma().get_collection(name, embedding_function=_ChromaEmbeddingAdapter(self._embeddings))
 
     def collection_count(self, name: str) -> int:
         try:
@@ -212,9 +208,9 @@ class PolicyIndex:
         entry = manifest.get("policies", {}).get(policy.policy_id)
         if not entry or entry["content_hash"] != policy.content_hash:
             return False
-        return (self.root / entry["snapshot"]).exists() and self.collection_count(
-            entry["collection"]
-        ) == entry["chunks"]
+        return (self.root / entry["snapshot"]).exists() and self.collection_count(entry["collection"]) == entry[
+            "chunks"
+        ]
 
     def replace_policy(
         self,

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.lexical import lexical_tokens
+from assistant.verdict import cue_to_verdict, question_kind, read_verdict, sentence_cue
+
+
+def overlap_with(question: str):
+    words = set(lexical_tokens(question))
+    return lambda text: float(len(set(lexical_tokens(text)) & words))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("Employees must not post illegal material in any work based WhatsApp groups.", "prohibited"),
+        ("Cyberbullying of staff is not acceptable.", "prohibited"),
+        ("If the email concerns an individual, do not name them in the 'subject field'.", "prohibited"),
+        ("Employees are advised not to run social media spaces for pupil use on a personal basis.", "discouraged"),
+        ("Refrain from speaking about other employees in a negative manner.", "discouraged"),
+        ("Employee to pupil email communication must only take place via a school email account.", "conditional"),
+        ("Official blogs must be password protected and overseen and sanctioned by the school.", "conditional"),
+        ("They should respond to emails within 24 hours during their working week.", "required"),
+        ("Employees should remain aware of their data protection obligations.", "required"),
+        ("WhatsApp is an instant messaging application which may be used by employees.", "permissive"),
+        ("Employees should feel able to send emails when their working pattern suits them.", "permissive"),
+        ("They should not be required to read or respond to emails in the evenings.", "not_required"),
+        ("Child Exploitation and Online Protection (CEOP) website.", None),
+    ],
+)
+def test_sentence_cues(sentence: str, cue: str | None) -> None:
+    assert sentence_cue(sentence) == cue
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Can I add a parent on Facebook?", "permission"),
+        ("is it ok if I don't reply at the weekend", "permission"),
+        ("Am I even allowed my own Instagram?", "permission"),
+        ("Do I have to reply to parents within a day?", "obligation"),
+        ("Who do I tell if a colleague posts about pupils?", "obligation"),
+        ("What does the policy say about blogs?", "information"),
+    ],
+)
+def test_question_kinds(question: str, kind: str) -> None:
+    assert question_kind(question) == kind
+
+
+def test_not_required_reads_as_allowed_for_a_must_i_question() -> None:
+    question = "Do I have to answer emails at the weekend?"
+    sentence = (
+        "Employees should feel able to send emails when their working pattern suits them, however, "
+        "they should not be required to read or respond to emails in the evenings or at weekends."
+    )
+    reading = read_verdict(question, sentence, overlap_with(question))
+    assert reading.verdict == "allowed" and reading.cue == "not_required"
+    assert "weekends" in reading.clause
+
+
+def test_the_clause_that_matches_the_question_decides() -> None:
+    question = "Am I allowed to send emails late in the evening when it suits me?"
+    sentence = (
+        "Employees should feel able to send emails when their working pattern suits them, however, "
+        "they should not be required to read or respond to emails in the evenings or at weekends."
+    )
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == "allowed"
+
+
+def test_advised_not_unless_permission_is_conditional_until_the_condition_is_missing() -> None:
+    sentence = (
+        "Employees are advised not to use school equipment to access the internet for private purposes "
+        "unless they have express permission from the Headteacher."
+    )
+    q1 = "Can I do my online shopping on the school laptop?"
+    q2 = "I check my banking on the school PC and never asked anyone, is that ok?"
+    assert read_verdict(q1, sentence, overlap_with(q1)).verdict == "conditional"
+    assert read_verdict(q2, sentence, overlap_with(q2)).verdict == "discouraged"
+
+
+def test_restriction_read_against_a_personal_channel_is_prohibited() -> None:
+    sentence = "Employee to pupil email communication must only take place via a school email account."
+    q1 = "Can I email pupils from my Gmail?"
+    q2 = "Can I email pupils about homework?"
+    assert read_verdict(q1, sentence, overlap_with(q1)).verdict == "prohibited"
+    assert read_verdict(q2, sentence, overlap_with(q2)).verdict == "conditional"
+
+
+def test_must_not_is_prohibited_and_advised_not_is_discouraged() -> None:
+    q = "Can I put photos from the staff party on my Facebook?"
+    s1 = "Employees must not place inappropriate photographs on any social media space."
+    s2 = "Employees are advised not to communicate with pupils or parents on social media sites."
+    assert read_verdict(q, s1, overlap_with(q)).verdict == "prohibited"
+    assert read_verdict(q, s2, overlap_with(q)).verdict == "discouraged"
+
+
+def test_obligation_questions_read_as_required_and_tables_as_facts() -> None:
+    q = "What should I do if a colleague breaches the policy?"
+    s = "Employees are encouraged to raise this with the Headteacher."
+    assert read_verdict(q, s, overlap_with(q)).verdict == "required"
+    assert cue_to_verdict("required", "permission") == "allowed"
+    table_row = "16/09/2020 | All | Updated at 6.5 to state that all posts should be made in accordance with policy"
+    q2 = "When was the social media groups section updated?"
+    assert read_verdict(q2, table_row, overlap_with(q2), factual=True).verdict == "allowed"

@@ -1,0 +1,68 @@
+"""Shared fixtures: every test gets its own POLICYQA_HOME under tmp_path; nothing writes into the repo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from core.config import PROJECT_ROOT, Settings
+from tests.fakes import HashingEmbeddings
+
+BUNDLED_POLICY = PROJECT_ROOT / "data" / "policies" / "social-media-and-electronic-communications-policy.txt"
+BUNDLED_GOLD = PROJECT_ROOT / "data" / "gold" / "social-media-and-electronic-communications-policy.jsonl"
+FIXTURES = Path(__file__).parent / "fixtures"
+RIVERSIDE_POLICY = FIXTURES / "policies" / "riverside-acceptable-use-policy.md"
+RIVERSIDE_GOLD = FIXTURES / "gold" / "riverside-acceptable-use-policy.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test ever reads or writes the user's real PolicyQA data."""
+    home = tmp_path / "policyqa-home"
+    monkeypatch.setenv("POLICYQA_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith("POLICYQA_") and name != "POLICYQA_HOME":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return home
+
+
+@pytest.fixture
+def settings(isolated_home: Path) -> Settings:
+    return Settings(home=isolated_home)
+
+
+@pytest.fixture
+def fake_embeddings() -> HashingEmbeddings:
+    return HashingEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def real_embeddings():
+    from ingest.embeddings import SentenceTransformerEmbeddings
+
+    return SentenceTransformerEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def real_home(tmp_path_factory: pytest.TempPathFactory, real_embeddings) -> Path:
+    """An index of the bundled policy and the Riverside fixture built once with the real model."""
+    from assistant.runtime import open_index
+    from ingest.pipeline import ingest_policy, parse_file
+
+    home = tmp_path_factory.mktemp("real-home")
+    settings = Settings(home=home)
+    index, embeddings = open_index(settings, real_embeddings)
+    for path in (BUNDLED_POLICY, RIVERSIDE_POLICY):
+        ingest_policy(parse_file(path, settings), index, embeddings, settings)
+    return home
+
+
+@pytest.fixture
+def real_assistant(real_home: Path, real_embeddings, monkeypatch: pytest.MonkeyPatch):
+    from assistant.assistant import Assistant
+
+    monkeypatch.setenv("POLICYQA_HOME", str(real_home))
+    return Assistant(Settings(home=real_home), embeddings=real_embeddings)

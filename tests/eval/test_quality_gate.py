@@ -1,0 +1,44 @@
+"""Quality gate: the eval on the bundled policy's test split and on the second fixture must not drop
+below these floors. Floors sit a little below what was measured; raise them as answers improve and never
+lower one to make a change pass. Measured values are in the README's eval table."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.api import run_evaluation
+from tests.conftest import BUNDLED_GOLD, RIVERSIDE_GOLD
+
+FLOORS = {
+    ("social-media-and-electronic-communications-policy", "test"): {
+        "hit@1": 0.65,
+        "hit@3": 0.85,
+        "hit@5": 0.93,
+        "mrr@10": 0.76,
+        "citation_precision": 0.66,
+        "verdict_accuracy": 0.48,
+        "abstention_f1": 0.65,
+    },
+    ("riverside-acceptable-use-policy", None): {
+        "hit@1": 0.54,
+        "hit@5": 0.83,
+        "mrr@10": 0.68,
+        "citation_precision": 0.55,
+        "verdict_accuracy": 0.45,
+    },
+}
+GOLD = {
+    "social-media-and-electronic-communications-policy": BUNDLED_GOLD,
+    "riverside-acceptable-use-policy": RIVERSIDE_GOLD,
+}
+
+
+@pytest.mark.parametrize(("policy", "split"), list(FLOORS))
+def test_metrics_stay_above_their_floors(real_assistant, policy: str, split: str | None) -> None:
+    comparison = run_evaluation(real_assistant, policy, GOLD[policy], split, compare_naive=True)
+    metrics = comparison.ours.metrics
+    below = {name: (metrics[name], floor) for name, floor in FLOORS[(policy, split)].items() if metrics[name] < floor}
+    assert below == {}, f"metrics below their floors (measured, floor): {below}"
+    assert comparison.naive is not None
+    for name in ("hit@1", "hit@5", "mrr@10", "citation_precision", "verdict_accuracy"):
+        assert metrics[name] >= comparison.naive.metrics[name], f"{name} fell below the naive baseline"

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import InputError, UnsupportedFormatError
+from ingest.parser import parse_policy
+from ingest.readers import read_document
+
+POLICY_LINES = ["1. Scope", "1.1 This policy applies to all staff.", "2. Email", "2.1 Staff must use school email."]
+
+
+def _ids(path: Path) -> list[str]:
+    return [p.id for p in parse_policy(read_document(path, 10**7), "x").paragraphs]
+
+
+def test_txt_and_md(tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_text("\n".join(POLICY_LINES), encoding="utf-8")
+    (tmp_path / "p.md").write_text("## 1 Scope\n1.1 This policy applies.\n## 2 Email\n2.1 Use school email.\n")
+    assert _ids(tmp_path / "p.txt") == ["1.1", "2.1"]
+    assert _ids(tmp_path / "p.md") == ["1.1", "2.1"]
+
+
+def test_docx_headings_and_lists(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("1. Scope", level=1)
+    document.add_paragraph("1.1 This policy applies to all staff.")
+    document.add_paragraph("covers laptops", style="List Bullet")
+    document.add_heading("2. Email", level=1)
+    document.add_paragraph("2.1 Staff must use school email.")
+    path = tmp_path / "p.docx"
+    document.save(str(path))
+    source = read_document(path, 10**7)
+    assert "# 1. Scope" in source.text and "- covers laptops" in source.text
+    assert _ids(path) == ["1.1", "2.1"]
+
+
+def _pdf(path: Path, lines: list[str], encrypt: bool = False) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for line in lines:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    if encrypt:
+        pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.output(str(path))
+
+
+def test_pdf_text_and_pages(tmp_path: Path) -> None:
+    path = tmp_path / "p.pdf"
+    _pdf(path, POLICY_LINES)
+    source = read_document(path, 10**7)
+    assert source.page_starts == (0,)
+    policy = parse_policy(source, "x")
+    assert [p.id for p in policy.paragraphs] == ["1.1", "2.1"]
+    assert policy.paragraphs[0].page == 1
+
+
+def test_html(tmp_path: Path) -> None:
+    path = tmp_path / "p.html"
+    path.write_text(
+        "<html><head><style>x{}</style></head><body><h2>1. Scope</h2><p>1.1 Applies to all.</p>"
+        "<ul><li>laptops</li></ul><h2>2. Email</h2><p>2.1 Use school email.</p>"
+        "<script>alert(1)</script></body></html>"
+    )
+    source = read_document(path, 10**7)
+    assert "alert" not in source.text and "- laptops" in source.text
+    assert _ids(path) == ["1.1", "2.1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error", "words"),
+    [
+        ("policy.xlsx", b"PK\x03\x04", UnsupportedFormatError, "not a format"),
+        ("empty.txt", b"", InputError, "is empty"),
+        ("junk.txt", bytes(range(256)) * 20, UnsupportedFormatError, "binary"),
+        ("fake.pdf", b"%PDF-1.4 this is not really a pdf", UnsupportedFormatError, "not a readable PDF"),
+        ("fake.docx", b"not a zip at all", UnsupportedFormatError, "not a valid Word document"),
+    ],
+)
+def test_bad_files_are_refused_with_one_sentence(
+    tmp_path: Path, name: str, content: bytes, error: type, words: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(error) as caught:
+        read_document(path, 10**7)
+    message = str(caught.value)
+    assert words in message and message.count("\n") == 0 and message.endswith(".")
+
+
+def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "locked.pdf"
+    _pdf(path, POLICY_LINES, encrypt=True)
+    with pytest.raises(InputError, match="password-protected"):
+        read_document(path, 10**7)
+
+
+def test_scanned_pdf_without_text_layer_is_refused(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 100, 100, style="F")
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    with pytest.raises(InputError, match="no text layer"):
+        read_document(path, 10**7)
+
+
+def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("1.1 words " * 2000)
+    with pytest.raises(InputError, match="over the"):
+        read_document(path, max_bytes=1000)
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="No file"):
+        read_document(tmp_path / "nope.txt", 10**7)
+    with pytest.raises(InputError, match="folder"):
+        read_document(tmp_path, 10**7)
