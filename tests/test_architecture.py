@@ -41,6 +41,9 @@ def test_importing_the_assistant_is_cheap() -> None:
     import subprocess
     import sys
 
-    code = "import sys, assistant.assistant; print(sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules))"
+    code = (
+        "import sys, assistant.assistant; "
+        "print(sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from core.types import Paragraph
 from ingest.chunker import approximate_tokens, chunk_paragraphs
 
@@ -22,7 +24,7 @@ def test_long_paragraph_becomes_overlapping_windows_that_fit_and_keep_the_id() -
     assert {c.paragraph_id for c in chunks} == {"4.5"}
     assert [c.window for c in chunks] == list(range(len(chunks)))
     assert all(approximate_tokens(c.embed_text) <= 240 for c in chunks)
-    for first, second in zip(chunks, chunks[1:], strict=False):
+    for first, second in itertools.pairwise(chunks):
         assert set(first.text.split()) & set(second.text.split()), "windows must overlap"
     assert "word0" in chunks[0].text and "word599" in chunks[-1].text
 
