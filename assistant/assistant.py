@@ -25,7 +25,9 @@ from assistant.retrieval import Retrieval, RetrievalWeights, Retriever, is_tabul
 from assistant.verdict import question_kind, read_verdict, sentence_cue
 from assistant.vocabulary import Vocabulary, load_vocabulary
 from core.config import Settings
-from core.types import Answer, Contact, ParsedPolicy
+from core.errors import PolicyQAError
+from core.text import split_sentences
+from core.types import Answer, AnswerSentence, Citation, Contact, ParsedPolicy
 from ingest.contacts import contacts_for
 from ingest.store import PolicyEntry, PolicyIndex
 
@@ -72,6 +74,7 @@ class Assistant:
         self._index = index
         self.vocabulary = vocabulary or load_vocabulary()
         self._loaded: dict[str, _Loaded] = {}
+        self._chat_model: object | None = None
         self.relevance_floor = (
             settings.not_covered_threshold if settings.not_covered_threshold is not None else DEFAULT_RELEVANCE_FLOOR
         )
@@ -153,9 +156,43 @@ class Assistant:
             )
         answer = self._answer(question, query, loaded, retrieval, relevance)
         timings["decide_compose"] = _ms(t0)
+        notes = ["Instructions to the assistant in the question were ignored."] if injected else []
+        if self.settings.llm:
+            t0 = time.perf_counter()
+            answer, llm_note = self._with_llm(answer, query, loaded.policy, retrieval)
+            timings["llm"] = _ms(t0)
+            notes += [llm_note] if llm_note else []
         timings["total"] = _ms(started)
-        note = "Instructions to the assistant in the question were ignored." if injected else ""
-        return replace(answer, timings_ms=timings, note=note)
+        return replace(answer, timings_ms=timings, note=" ".join(notes))
+
+    def _with_llm(self, answer: Answer, query: str, policy: ParsedPolicy, retrieval: Retrieval) -> tuple[Answer, str]:
+        """The LLM's wording when its reply passes every check; else the extractive answer and a note."""
+        from assistant.llm import LLMReplyError, ask_llm, build_chat_model
+
+        paragraphs = [p for item in retrieval.paragraphs[:5] if (p := policy.paragraph(item.paragraph_id))]
+        try:
+            if self._chat_model is None:
+                self._chat_model = build_chat_model(self.settings)
+            reply = ask_llm(self._chat_model, query, paragraphs)
+        except (LLMReplyError, PolicyQAError) as exc:
+            return answer, f"The language model's reply was not used ({exc}); this is the extractive answer."
+        if reply.verdict == "not_covered" or not reply.sentences:
+            return answer, "The language model found no answer in the paragraphs; this is the extractive answer."
+        sentences = tuple(AnswerSentence(text=text, paragraph_ids=ids) for text, ids in reply.sentences)
+        cited = list(dict.fromkeys(pid for _, ids in reply.sentences for pid in ids))
+        citations = tuple(
+            Citation(paragraph=pid, quote=_best_quote(policy, pid, answer), heading=p.heading)
+            for pid in cited
+            if (p := policy.paragraph(pid))
+        )
+        return replace(
+            answer,
+            verdict=reply.verdict,  # type: ignore[arg-type]
+            answer=" ".join(text for text, _ in reply.sentences),
+            sentences=sentences,
+            citations=citations,
+            contacts=self._contacts(policy, cited, query),
+        ), f"Worded by {self.settings.llm}; citations checked against the policy."
 
     def relevance(self, retrieval: Retrieval, off_topic: OffTopicDetector | None = None) -> float:
         """How much better the best paragraph matches than the nearest topic of another policy."""
@@ -298,6 +335,16 @@ def safeguarding_contacts(policy: ParsedPolicy) -> tuple[Contact, ...]:
         if any(word in p.text.lower() for word in ("safeguard", "designated", "concern involves"))
     }
     return tuple(c for c in policy.contacts if ids.intersection(c.paragraph_ids))
+
+
+def _best_quote(policy: ParsedPolicy, paragraph_id: str, extractive: Answer) -> str:
+    """The extractive quote for this paragraph if we have one, else its first sentence."""
+    for citation in extractive.citations:
+        if citation.paragraph == paragraph_id:
+            return citation.quote
+    paragraph = policy.paragraph(paragraph_id)
+    sentences = split_sentences(paragraph.text) if paragraph else []
+    return sentences[0] if sentences else ""
 
 
 def _confidence(relevance: float, floor: float) -> float:

@@ -1,0 +1,44 @@
+# One task runner: the README's two commands are `make run` and `make test`; CI calls `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run install test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "PolicyQA needs Python 3.11: set PYTHON=python3.11")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Ingest the bundled policy and open the chat UI (embedded default: no API key, no server by hand).
+run: install
+	$(BIN)/policyqa ingest
+	$(BIN)/streamlit run ui/app.py --browser.gatherUsageStats false
+
+## Install what the tests need and run the whole suite (lint, unit, real model, quality gate, UI, browser).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## The eval on the bundled policy's test split with the naive baseline and reports in out/.
+eval: install
+	$(BIN)/policyqa ingest
+	$(BIN)/policyqa eval --split test --compare naive --report out/
+
+## Latency and ingest throughput figures (see benchmarks/README section in README.md).
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache
