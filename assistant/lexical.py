@@ -12,6 +12,7 @@ from core.text import STOPWORDS, words
 from core.types import Paragraph
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 def stem(word: str) -> str:

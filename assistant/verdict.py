@@ -8,8 +8,9 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    "unless", "with permission", "sanctioned by", "consider whether", "If/Where X, ... should") > permissive
    ("feel able to", "may be used", "is permitted") > required ("must", "should", "ensure", "will consider") >
    allowed ("may", "can").
-3. An exception turns a ban into a condition: "advised not to X unless Y" / "without due reason" is
-   conditional, unless the question says the condition is not met ("never asked anyone").
+3. An exception in the same clause turns a ban into a condition: "advised not to X unless Y" / "without
+   due reason" is conditional, unless the question says the condition is not met ("never asked anyone").
+   A permission limited in another clause ("may X, but must not Y") is conditional too.
 4. A restriction to an approved channel ("must only ... via a school account", "used only for
    professional communications") read against a question about a personal or social alternative
    (Gmail, my own phone, Friday drinks) is prohibited.
@@ -200,6 +201,7 @@ _OBLIGATION = _any(
     r"\bwhat .* (?:supposed|meant) to\b",
     r"\bdo i need to do\b",
     r"\bwhich .* (?:supposed|meant) to\b",
+    r"\bhow long (?:can|may|should|do|must)\b",
 )
 
 
@@ -226,7 +228,9 @@ def sentence_cue(sentence: str) -> Cue | None:
     return None
 
 
-_CLAUSE_SPLIT = re.compile(r";|,\s*(?:however|but|although|whereas)\b,?|\bhowever,|\bbut\b", re.I)
+_CLAUSE_SPLIT = re.compile(
+    r";|,\s*(?:however|but|although|whereas)\b,?|\bhowever,|\bbut\b|,\s*except (?:that|where|when)\b", re.I
+)
 
 
 def clauses(sentence: str) -> list[str]:
@@ -253,8 +257,11 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
         return VerdictReading(verdict="required" if kind == "obligation" else "allowed", cue=None, clause=sentence)
     best = max(clauses(sentence), key=lambda clause: weight(clause) + (0.01 if sentence_cue(clause) else 0.0))
     cue = sentence_cue(best) or sentence_cue(sentence)
-    if cue in ("prohibited", "discouraged") and (_EXCEPTION.search(best) or _EXCEPTION.search(sentence)):
+    others = [sentence_cue(clause) for clause in clauses(sentence) if clause != best]
+    if cue in ("prohibited", "discouraged") and _EXCEPTION.search(best):
         cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
     elif cue == "conditional" and _RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question):
         cue = "prohibited"
+    elif cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
+        cue = "conditional"
     return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best)

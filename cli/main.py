@@ -347,7 +347,7 @@ def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> 
     if as_json:
         print(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{comparison.ours.policy} · split {split or 'all'} · n={comparison.ours.n}")
+    table = Table(title=f"split {split or 'all'} · n={comparison.ours.n}", caption=comparison.ours.policy)
     table.add_column("metric")
     table.add_column("PolicyQA", justify="right")
     if comparison.naive is not None:

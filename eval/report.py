@@ -52,7 +52,7 @@ def plot_categories(result: EvalResult, path: Path) -> None:
     axis.barh(names, values, color="#3b7dd8")
     axis.set_xlim(0, 1)
     axis.set_xlabel("verdict accuracy")
-    axis.set_title(f"Verdict accuracy by category ({result.policy}, n={result.n})")
+    axis.set_title(f"Verdict accuracy by category (n={result.n})")
     axis.invert_yaxis()
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -127,7 +127,7 @@ def render_html(comparison: Comparison, category_png: str, confusion_png: str) -
             f"<td>{esc(g.id)}</td><td>{esc(g.question)}</td>"
             f"<td>{esc(', '.join(g.expected_paragraphs) or '—')}</td>"
             f"<td>{esc(', '.join(a.cited) or '—')}<br><small>top: {esc(', '.join(a.retrieved[:3]))}</small></td>"
-            f"<td>{esc(g.verdict)}</td><td class='bad'>{esc(a.verdict)}</td>"
+            f"<td>{esc(g.verdict)}</td><td class='{'bad' if a.verdict != g.verdict else ''}'>{esc(a.verdict)}</td>"
             f"<td><details><summary>answer</summary>{esc(a.answer)}</details></td>"
             "</tr>"
         )
