@@ -30,7 +30,7 @@ def lexical_tokens(text: str) -> list[str]:
 class LexicalIndex:
     """Scores every paragraph for a query; the heading path is indexed with the text."""
 
-    def __init__(self, paragraphs: tuple[Paragraph, ...]) -> None:
+    def __init__(self, paragraphs: tuple[Paragraph, ...], k1: float = 1.5, b: float = 0.75) -> None:
         self.ids = [paragraph.id for paragraph in paragraphs]
         self._documents = [lexical_tokens(f"{p.heading} {p.text}") for p in paragraphs]
         self._token_sets = [set(tokens) for tokens in self._documents]
@@ -41,7 +41,7 @@ class LexicalIndex:
             for token in token_set:
                 frequency[token] = frequency.get(token, 0) + 1
         self._idf = {token: math.log(1.0 + count / df) for token, df in frequency.items()}
-        self._bm25 = bm25s.BM25()
+        self._bm25 = bm25s.BM25(k1=k1, b=b)
         self._bm25.index([tokens or ["\u2205"] for tokens in self._documents], show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:

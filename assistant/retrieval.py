@@ -217,4 +217,3 @@ def _asks_history(question: str) -> bool:
     tokens = set(lexical_tokens(question))
     asks_when = bool(re.search(r"\bwhen\b|\blast\b|\bused to\b|\byear\b|\bdate\b", question, re.I))
     return (bool(tokens & _HISTORY_WORDS) and asks_when) or "appendix" in tokens
-

@@ -7,6 +7,18 @@ from typing import Any
 from core.types import Answer
 
 MIN_RETRIEVED = 10
+ANSWER_KEYS = (
+    "question",
+    "policy",
+    "verdict",
+    "answer",
+    "citations",
+    "retrieved",
+    "contacts",
+    "confidence",
+    "timings_ms",
+)
+"""The documented, stable fields; others may be added after them, never removed or renamed."""
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:

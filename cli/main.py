@@ -201,17 +201,14 @@ def ask(
 
 def _read_batch(path: Path) -> list[dict[str, str]]:
     from core.errors import InputError
+    from core.jsonl import read_jsonl
 
     if not path.is_file():
         raise InputError(f'No batch file at {path}: give a .jsonl file of {{"id", "question"}} lines.')
     rows = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path} line {number} is not valid JSON: fix it and run again.") from exc
+    for number, row, problem in read_jsonl(path):
+        if problem is not None:
+            raise InputError(f"{path} line {number} is not valid JSON: fix it and run again.")
         if not isinstance(row, dict) or "id" not in row or "question" not in row:
             raise InputError(f'{path} line {number} needs "id" and "question" fields.')
         rows.append(row)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from core.errors import GoldFileError
+from core.jsonl import read_jsonl
 from core.types import VERDICTS, ParsedPolicy, normalise_paragraph_id
 
 FIELDS = (
@@ -71,13 +71,9 @@ def _read(path: Path) -> tuple[list[GoldQuestion], list[str]]:
     questions: list[GoldQuestion] = []
     errors: list[str] = []
     seen: set[str] = set()
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            errors.append(f"line {number}: not valid JSON ({exc.msg})")
+    for number, row, parse_error in read_jsonl(path):
+        if parse_error is not None:
+            errors.append(f"line {number}: not valid JSON ({parse_error})")
             continue
         problem = _row_problem(row)
         if problem:

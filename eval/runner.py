@@ -11,16 +11,8 @@ from eval import metrics as m
 from eval.gold import GoldQuestion
 from eval.systems import System, SystemAnswer
 
-METRIC_KEYS = (
-    "hit@1",
-    "hit@3",
-    "hit@5",
-    "recall@5",
-    "mrr@10",
-    "ndcg@5",
-    "citation_precision",
-    "citation_recall",
-    "key_fact_recall",
+ANSWERABLE_KEYS = ("hit@1", "hit@3", "hit@5", "recall@5", "mrr@10", "ndcg@5", "citation_recall", "key_fact_recall")
+OVERALL_KEYS = (
     "verdict_accuracy",
     "verdict_macro_f1",
     "abstention_precision",
@@ -29,6 +21,7 @@ METRIC_KEYS = (
     "latency_ms_p50",
     "latency_ms_p95",
 )
+METRIC_KEYS = (*ANSWERABLE_KEYS[:6], "citation_precision", *ANSWERABLE_KEYS[6:], *OVERALL_KEYS)
 
 
 @dataclass(frozen=True)
@@ -145,16 +138,7 @@ def aggregate(results: Sequence[QuestionResult]) -> dict[str, float]:
     citation_precision averages over the answerable questions where something was cited."""
     answerable = [r for r in results if r.gold.answerable]
     out: dict[str, float] = {}
-    for key in (
-        "hit@1",
-        "hit@3",
-        "hit@5",
-        "recall@5",
-        "mrr@10",
-        "ndcg@5",
-        "citation_recall",
-        "key_fact_recall",
-    ):
+    for key in ANSWERABLE_KEYS:
         out[key] = _avg([r.scores[key] for r in answerable])
     out["citation_precision"] = _avg(
         [r.scores["citation_precision"] for r in answerable if "citation_precision" in r.scores]
