@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.answer_type import missing_answer_type
 from assistant.compose import Evidence, compose, compose_not_covered
 from assistant.dense import ChromaDenseSearch, DenseSearch
 from assistant.followup import rewrite_follow_up
@@ -38,6 +39,7 @@ DEFAULT_RELEVANCE_FLOOR = 0.0
 SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
 SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1
+ANSWER_TYPE_DEPTH = 2
 RAREST_WORD_BONUS = 0.2
 _SAFEGUARDING_WORDS = {
     "safeguard",
@@ -144,7 +146,9 @@ class Assistant:
         timings["retrieve"] = _ms(t0)
         t0 = time.perf_counter()
         relevance = self.relevance(retrieval, loaded.off_topic)
-        if relevance < self.relevance_floor and not retrieval.named_ids:
+        if not retrieval.named_ids and (
+            relevance < self.relevance_floor or self._lacks_answer_type(query, loaded.policy, retrieval)
+        ):
             return self._not_covered(
                 question,
                 loaded,
@@ -193,6 +197,11 @@ class Assistant:
             citations=citations,
             contacts=self._contacts(policy, cited, query),
         ), f"Worded by {self.settings.llm}; citations checked against the policy."
+
+    def _lacks_answer_type(self, query: str, policy: ParsedPolicy, retrieval: Retrieval) -> bool:
+        """The question asks how often / how long / who pays, and the top paragraphs never say."""
+        top = [policy.paragraph(item.paragraph_id) for item in retrieval.paragraphs[:ANSWER_TYPE_DEPTH]]
+        return missing_answer_type(query, " ".join(p.text for p in top if p is not None))
 
     def relevance(self, retrieval: Retrieval, off_topic: OffTopicDetector | None = None) -> float:
         """How much better the best paragraph matches than the nearest topic of another policy."""
