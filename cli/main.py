@@ -87,12 +87,21 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from assistant.runtime import open_index
-    from ingest.pipeline import discover_policies, ingest_policy, parse_file
+    from ingest.pipeline import already_indexed, discover_policies, ingest_policy, parse_file
 
     settings = _settings()
     try:
         files = list(paths) if paths else discover_policies(settings.policies_dir)
         parsed = [parse_file(path, settings) for path in files]
+        unchanged = None if rebuild else already_indexed(parsed, settings)
+        if unchanged is not None:
+            for report in unchanged:
+                console.print(
+                    f"[green]{report.policy_id}[/]: unchanged, kept — {report.paragraphs} paragraphs, "
+                    f"{report.chunks} chunks",
+                    soft_wrap=True,
+                )
+            return
         with console.status("Loading the embedding model…"):
             index, embeddings = open_index(settings, check=not rebuild)
         if rebuild:

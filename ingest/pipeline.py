@@ -138,3 +138,31 @@ def _batches(items: Sequence[str], size: int) -> list[list[str]]:
 def _report(progress: Progress | None, label: str, done: int, total: int) -> None:
     if progress is not None:
         progress(label, done, total)
+
+
+def already_indexed(policies: Sequence[ParsedPolicy], settings: Settings) -> list[IngestReport] | None:
+    """Reports for policies that are indexed as they are, with this model and chunker, read without loading
+    the model (it takes seconds); None when anything needs embedding."""
+    from ingest.store import read_manifest
+
+    manifest = read_manifest(settings.index_dir)
+    built = manifest.get("signature", {})
+    if built.get("embedding_model") != settings.embedding_model or built.get("chunker_version") != CHUNKER_VERSION:
+        return None
+    index = PolicyIndex(settings.index_dir, IndexSignature(**built))
+    reports = []
+    for policy in policies:
+        started = time.perf_counter()
+        if not index.is_current(policy):
+            return None
+        reports.append(
+            IngestReport(
+                policy.policy_id,
+                policy.source_path,
+                len(policy.paragraphs),
+                index.entry(policy.policy_id).chunks,
+                time.perf_counter() - started,
+                True,
+            )
+        )
+    return reports
