@@ -84,7 +84,7 @@ def ingest(
     rebuild: Annotated[bool, typer.Option(help="Drop the whole index and build it again.")] = False,
 ) -> None:
     """Parse, embed and index policies. Unchanged policies are skipped; changed ones replaced atomically."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from assistant.runtime import open_index
     from ingest.pipeline import already_indexed, discover_policies, ingest_policy, parse_file
@@ -118,7 +118,7 @@ def ingest(
             for policy in parsed:
                 task = bar.add_task(f"embedding {policy.policy_id}", total=None)
 
-                def advance(label: str, done: int, total: int, task: int = task) -> None:
+                def advance(label: str, done: int, total: int, task: TaskID = task) -> None:
                     bar.update(task, completed=done, total=total)
 
                 report = ingest_policy(policy, index, embeddings, settings, progress=advance)
@@ -327,7 +327,7 @@ def _check_gold(settings, path: Path, policy: str | None) -> None:
 
 
 def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
     from rich.table import Table
 
     from assistant.assistant import Assistant
@@ -338,7 +338,7 @@ def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(label: str, done: int, total: int) -> None:
             if label not in tasks:

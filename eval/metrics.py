@@ -77,7 +77,7 @@ def key_fact_recall(answer: str, key_facts: Sequence[str]) -> float:
 
 
 def confusion(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, dict[str, int]]:
-    matrix = {g: {p: 0 for p in VERDICTS} for g in VERDICTS}
+    matrix: dict[str, dict[str, int]] = {str(g): {str(p): 0 for p in VERDICTS} for g in VERDICTS}
     for g, p in zip(gold, predicted, strict=True):
         matrix[g][p] += 1
     return matrix

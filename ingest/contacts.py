@@ -30,21 +30,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 
 def extract_contacts(paragraphs: Iterable[Paragraph]) -> tuple[Contact, ...]:
     """One Contact per distinct role, listing every paragraph that names it, with phone/email if given."""
-    found: dict[str, dict[str, object]] = {}
+    found: dict[str, tuple[str, list[str], list[str]]] = {}
     for paragraph in paragraphs:
         for sentence in _SENTENCE_END.split(paragraph.text):
             details = _PHONE.findall(sentence) + _EMAIL.findall(sentence)
             for role in _roles_in(_EMAIL.sub(" ", sentence)):
-                key = role.lower().replace(" ", "")
-                entry = found.setdefault(key, {"role": role, "details": [], "ids": []})
-                for detail in details:
-                    if detail not in entry["details"]:  # type: ignore[operator]
-                        entry["details"].append(detail)  # type: ignore[union-attr]
-                if paragraph.id not in entry["ids"]:  # type: ignore[operator]
-                    entry["ids"].append(paragraph.id)  # type: ignore[union-attr]
+                _, known_details, ids = found.setdefault(role.lower().replace(" ", ""), (role, [], []))
+                known_details.extend(detail for detail in details if detail not in known_details)
+                if paragraph.id not in ids:
+                    ids.append(paragraph.id)
     return tuple(
-        Contact(role=str(e["role"]), detail=", ".join(e["details"]), paragraph_ids=tuple(e["ids"]))  # type: ignore[arg-type]
-        for e in found.values()
+        Contact(role=role, detail=", ".join(details), paragraph_ids=tuple(ids)) for role, details, ids in found.values()
     )
 
 

@@ -55,8 +55,8 @@ class SentenceTransformerEmbeddings(Embeddings):
 
         self._model: Any = SentenceTransformer(str(resolve_model_path(model)), device="cpu")
         self.load_seconds = time.perf_counter() - started
-        self.dimension = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length)
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
+        self.max_tokens = int(self._model.max_seq_length or 256)
         log.info("loaded %s (%d-d) in %.2fs", model, self.dimension, self.load_seconds)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
