@@ -22,9 +22,10 @@ run: install
 	$(BIN)/policyqa ingest
 	$(BIN)/streamlit run ui/app.py --browser.gatherUsageStats false
 
-## Install what the tests need and run the whole suite (lint, unit, real model, quality gate, UI, browser).
+## Install what the tests need and run the whole suite (lint, types, unit, real model, quality gate, UI, browser).
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install
