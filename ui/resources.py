@@ -22,7 +22,7 @@ def load_settings() -> Settings:
     return Settings()
 
 
-@st.cache_resource(show_spinner="Loading the language model…")
+@st.cache_resource(show_spinner="Loading the embedding model…")
 def _embeddings(model: str, batch_size: int) -> Embeddings:
     from assistant.runtime import load_embeddings
 
