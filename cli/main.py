@@ -116,7 +116,7 @@ def ingest(
             transient=False,
         ) as bar:
             for policy in parsed:
-                task = bar.add_task(f"embedding {policy.policy_id}", total=None)
+                task = bar.add_task("embedding", total=None)
 
                 def advance(label: str, done: int, total: int, task: TaskID = task) -> None:
                     bar.update(task, completed=done, total=total)
