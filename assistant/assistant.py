@@ -40,6 +40,7 @@ SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
 SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1
 ANSWER_TYPE_DEPTH = 2
+SUPPORT_MARGIN = 0.12  # a supporting sentence scores within this of the deciding one, or adds a question word
 RAREST_WORD_BONUS = 0.2
 _SAFEGUARDING_WORDS = {
     "safeguard",
@@ -228,12 +229,16 @@ class Assistant:
             lambda text: retriever.lexical.shared_weight(text, question_words),
             factual,
         )
+        unanswered = question_words - set(lexical_tokens(deciding.sentence))
         support = [
             item
             for item in candidates
             if item is not deciding
-            and item.score >= deciding.score - 0.12
             and item.paragraph_id in {deciding.paragraph_id, retrieval.paragraphs[0].paragraph_id}
+            and (
+                item.score >= deciding.score - SUPPORT_MARGIN
+                or (item.paragraph_id == deciding.paragraph_id and unanswered & set(lexical_tokens(item.sentence)))
+            )
         ][:2]
         text, sentences, citations = compose(reading.verdict, reading.cue, kind, deciding, support, policy)
         cited = [citation.paragraph for citation in citations]
