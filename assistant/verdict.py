@@ -202,6 +202,7 @@ _OBLIGATION = _any(
     r"\bdo i need to do\b",
     r"\bwhich .* (?:supposed|meant) to\b",
     r"\bhow long (?:can|may|should|do|must)\b",
+    r"\banything (?:special )?(?:i|we) (?:should|must|need to|have to) do\b",
 )
 
 

@@ -103,3 +103,7 @@ def test_obligation_questions_read_as_required_and_tables_as_facts() -> None:
     table_row = "16/09/2020 | All | Updated at 6.5 to state that all posts should be made in accordance with policy"
     q2 = "When was the social media groups section updated?"
     assert read_verdict(q2, table_row, overlap_with(q2), factual=True).verdict == "allowed"
+
+
+def test_anything_i_should_do_is_an_obligation_question() -> None:
+    assert question_kind("If I print the SEN register, is there anything I should do?") == "obligation"
