@@ -35,7 +35,7 @@ from ingest.store import PolicyEntry, PolicyIndex
 log = logging.getLogger(__name__)
 
 # Calibrated on the dev split of the bundled policy (see `policyqa eval --calibrate` and README).
-DEFAULT_RELEVANCE_FLOOR = 0.0
+DEFAULT_RELEVANCE_FLOOR = -0.02  # `policyqa eval --calibrate` on the dev split
 SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
 SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1

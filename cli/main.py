@@ -294,6 +294,7 @@ def evaluate_command(
     report: Annotated[Path | None, typer.Option(help="Write report.html and report.md into this folder.")] = None,
     compare: Annotated[str | None, typer.Option(help="Also run a baseline: `naive`.")] = None,
     check_gold: Annotated[Path | None, typer.Option("--check-gold", help="Only validate this gold file.")] = None,
+    calibrate: Annotated[bool, typer.Option(help="Print the not-covered floor table for the split.")] = False,
 ) -> None:
     """Score the assistant on a gold question set (retrieval, citations, verdicts, abstention, latency)."""
     settings = _settings()
@@ -304,6 +305,9 @@ def evaluate_command(
     try:
         if check_gold is not None:
             _check_gold(settings, check_gold, policy)
+            return
+        if calibrate:
+            _calibrate(settings, gold, policy, split or "dev")
             return
         _run_eval(settings, gold, policy, split, as_json, report, compare == "naive")
     except PolicyQAError as exc:
@@ -324,6 +328,35 @@ def _check_gold(settings, path: Path, policy: str | None) -> None:
             errors.print(f"[red]{path}[/]: {problem}", highlight=False)
         raise typer.Exit(1)
     console.print(f"[green]{path} is valid[/]" + (f" against {policy}." if policy else "."))
+
+
+def _calibrate(settings, gold: Path | None, policy: str | None, split: str) -> None:
+    from rich.table import Table
+
+    from assistant.assistant import Assistant
+    from eval.api import default_gold_path
+    from eval.calibrate import best_floor, relevances, score_floors
+    from eval.gold import load_gold
+
+    assistant = Assistant(settings)
+    entry = assistant.index.entry(policy)
+    questions = load_gold(gold or default_gold_path(settings, entry.policy_id), split)
+    scores = relevances(assistant, entry.policy_id, questions)
+    results = score_floors(scores, [q.answerable for q in questions], [x / 100 for x in range(-12, 14, 2)])
+    table = Table(title=f"not-covered floor on {entry.policy_id} · split {split} · n={len(questions)}")
+    for column in ("floor", "precision", "recall", "F1", "answerable refused"):
+        table.add_column(column, justify="right")
+    for r in results:
+        table.add_row(
+            f"{r.floor:+.2f}", f"{r.precision:.2f}", f"{r.recall:.2f}", f"{r.f1:.2f}", str(r.answerable_refused)
+        )
+    console.print(table)
+    best = best_floor(results)
+    console.print(
+        f"Best floor: {best.floor:+.2f} (F1 {best.f1:.2f}); now {assistant.relevance_floor:+.2f}. "
+        "Set POLICYQA_NOT_COVERED_THRESHOLD to override.",
+        soft_wrap=True,
+    )
 
 
 def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> None:

@@ -45,3 +45,13 @@ def test_verdict_and_abstention_metrics() -> None:
 def test_percentile() -> None:
     assert m.percentile([1, 2, 3, 4, 5], 0.5) == 3
     assert m.percentile([10, 20], 0.95) == pytest.approx(19.5)
+
+
+def test_floor_calibration_picks_the_best_f1_with_fewest_answerable_refused() -> None:
+    from eval.calibrate import best_floor, score_floors
+
+    scores = [-0.2, -0.1, 0.05, 0.2, 0.3]
+    answerable = [False, False, True, True, True]
+    results = score_floors(scores, answerable, [-0.15, 0.0, 0.1])
+    assert [r.f1 for r in results] == [0.667, 1.0, 0.8]
+    assert best_floor(results).floor == 0.0
