@@ -265,7 +265,7 @@ class Assistant:
         if retrieval.named_ids:
             top = list(retrieval.named_ids)
         rank_bonus = dict(zip(top, SENTENCE_RANK_BONUS, strict=False))
-        similarities = retriever.sentence_similarities(retrieval.query_vector)
+        similarities = retrieval.sentence_similarities
         if not len(similarities):
             similarities = np.zeros(len(retriever.sentence_ids), dtype=np.float32)
         total_weight = max(1.0, retriever.lexical.shared_weight(" ".join(question_words), question_words))
@@ -298,9 +298,7 @@ class Assistant:
 
     def _contacts(self, policy: ParsedPolicy, cited: Sequence[str], query: str) -> tuple[Contact, ...]:
         contacts = list(contacts_for(policy.contacts, cited))
-        if _SAFEGUARDING_WORDS & {word[:9] for word in lexical_tokens(query)} | (
-            _SAFEGUARDING_WORDS & set(lexical_tokens(query))
-        ):
+        if any(token.startswith(stem) for token in lexical_tokens(query) for stem in _SAFEGUARDING_WORDS):
             for contact in safeguarding_contacts(policy):
                 if contact not in contacts:
                     contacts.append(contact)

@@ -66,6 +66,7 @@ class Retrieval:
     named_ids: tuple[str, ...]
     coverage: float
     top_similarity: float
+    sentence_similarities: np.ndarray
 
 
 class Retriever:
@@ -133,7 +134,8 @@ class Retriever:
             if paragraph_id in self._position:
                 dense_scores[self._position[paragraph_id]] = similarity
         bm25 = self.lexical.scores(expanded)
-        best_sentence = self._best_sentence_per_paragraph(query_vector)
+        sentence_similarities = self.sentence_similarities(query_vector)
+        best_sentence = self._best_sentence_per_paragraph(sentence_similarities)
         rankings = [dense_scores, bm25, best_sentence] if self.weights.sentence_rank else [dense_scores, bm25]
         fused = _rrf(rankings, self.weights.rrf_k)
         signals: dict[str, np.ndarray] = {
@@ -177,11 +179,11 @@ class Retriever:
             named_ids=named,
             coverage=self.lexical.coverage(expanded),
             top_similarity=float(dense_scores.max()) if count else 0.0,
+            sentence_similarities=sentence_similarities,
         )
 
-    def _best_sentence_per_paragraph(self, query_vector: np.ndarray) -> np.ndarray:
+    def _best_sentence_per_paragraph(self, similarities: np.ndarray) -> np.ndarray:
         best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)
-        similarities = self.sentence_similarities(query_vector)
         for paragraph_id, similarity in zip(self.sentence_ids, similarities, strict=True):
             position = self._position.get(paragraph_id)
             if position is not None and similarity > best[position]:
