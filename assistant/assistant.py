@@ -340,13 +340,8 @@ def default_contacts(policy: ParsedPolicy) -> tuple[Contact, ...]:
 
 
 def safeguarding_contacts(policy: ParsedPolicy) -> tuple[Contact, ...]:
-    """Contacts named in paragraphs about safeguarding or concerns about pupils."""
-    ids = {
-        p.id
-        for p in policy.paragraphs
-        if any(word in p.text.lower() for word in ("safeguard", "designated", "concern involves"))
-    }
-    return tuple(c for c in policy.contacts if ids.intersection(c.paragraph_ids))
+    """The safeguarding route the policy names: its designated / safeguarding roles."""
+    return tuple(c for c in policy.contacts if any(word in c.role.lower() for word in ("safeguard", "designated")))
 
 
 def _best_quote(policy: ParsedPolicy, paragraph_id: str, extractive: Answer) -> str:

@@ -15,13 +15,14 @@ _ROLE_NOUNS = (
     r"Headteacher|Head ?teacher|Principal|Officer|Lead|Leader|Manager|manager|Governors|Helpline|helpline|"
     r"Service Desk|Desk|Team|team|provider|professional|Director|Coordinator|Co-ordinator|Clerk|Trustees"
 )
-_QUALIFIERS = r"(?:[A-Z][\w&'/-]*|HR|IT|line|designated|senior|safeguarding|data|protection|of|the|for|and)"
+_QUALIFIERS = r"(?:[A-Z][\w&'/-]*|HR|IT|line|designated|senior|safeguarding|data|protection|of|the|for)"
 _ROLE = re.compile(rf"\b((?:{_QUALIFIERS}\s+){{0,5}}(?:{_ROLE_NOUNS}))\b")
 _ACRONYM_SERVICE = re.compile(r"\b((?:[A-Z][\w'’-]*\s+(?:and\s+)?){1,6}\([A-Z]{2,8}\))")
 _PHONE = re.compile(r"(?<!\d)(0\d{2,4}[ ]?\d{3}[ ]?\d{3,4}|\+44[ ]?\d{2,4}[ ]?\d{3}[ ]?\d{3,4})(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _LEADING_JUNK = re.compile(
-    r"^(?:(?:the|their|a|an|of|and|for|if|where|when|this|that|any|all|under|whilst|through|employees|staff)\s+)+",
+    r"^(?:(?:the|their|a|an|of|and|for|if|where|when|this|that|any|all|under|whilst|through|employees|staff|"
+    r"contact|call|email|ask|tell|inform|notify|phone|ring|report|speak|to)\s+)+",
     re.IGNORECASE,
 )
 _BARE_NOUNS = frozenset({"team", "manager", "lead", "officer", "provider", "professional", "desk"})
@@ -39,9 +40,23 @@ def extract_contacts(paragraphs: Iterable[Paragraph]) -> tuple[Contact, ...]:
                 known_details.extend(detail for detail in details if detail not in known_details)
                 if paragraph.id not in ids:
                     ids.append(paragraph.id)
+    merged = _merge_short_forms(list(found.values()))
     return tuple(
-        Contact(role=role, detail=", ".join(details), paragraph_ids=tuple(ids)) for role, details, ids in found.values()
+        Contact(role=role, detail=", ".join(details), paragraph_ids=tuple(ids)) for role, details, ids in merged
     )
+
+
+def _merge_short_forms(entries: list[tuple[str, list[str], list[str]]]) -> list[tuple[str, list[str], list[str]]]:
+    """ "Service Desk" is the "IT Service Desk" named in full elsewhere: fold the short form into the long one."""
+    kept: list[tuple[str, list[str], list[str]]] = []
+    for role, details, ids in entries:
+        longer = next((e for e in entries if e[0].lower().endswith(" " + role.lower())), None)
+        if longer is None:
+            kept.append((role, details, ids))
+            continue
+        longer[1].extend(d for d in details if d not in longer[1])
+        longer[2].extend(i for i in ids if i not in longer[2])
+    return kept
 
 
 def _roles_in(sentence: str) -> list[str]:

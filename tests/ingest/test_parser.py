@@ -174,3 +174,12 @@ def test_dot_leader_contents_lines_are_skipped() -> None:
         "Contents\n1. Scope ........ 2\n2. Rules ........ 3\n\n1. Scope\n1.1 All staff.\n\n2. Rules\n2.1 Be kind.\n"
     )
     assert [p.id for p in policy.paragraphs] == ["1.1", "2.1"]
+
+
+def test_fixture_contacts_fold_short_forms_and_drop_leading_verbs() -> None:
+    policy = parse_policy(read_document(RIVERSIDE_POLICY, 10**7), "riverside")
+    roles = {c.role: c for c in policy.contacts}
+    assert "Service Desk" not in roles and "01632 960456" in roles["IT Service Desk"].detail
+    assert not any(role.lower().startswith("contact ") for role in roles)
+    assert "dpo@riverside-trust.example" in roles["Data Protection Officer"].detail
+    assert "Designated Safeguarding Lead" in roles
