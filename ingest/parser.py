@@ -30,6 +30,8 @@ _SECTION_ROMAN = re.compile(r"^([IVXLC]{1,6})[.)]\s+(\S.*)$")
 _ITEM = re.compile(r"^(?:\(([a-z]{1,4})\)|([a-z]{1,4})\))\s+(\S.*)$")
 _ROMAN_ITEM = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)$")
 _HEADING_MAX_WORDS = 12
+PARSER_VERSION = "2"
+"""Bump when parsing or contact extraction changes: indexed policies are then re-parsed on the next ingest."""
 
 
 @dataclass

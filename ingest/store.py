@@ -25,6 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from core.errors import IndexMismatchError, IndexMissingError, UnknownPolicyError
 from core.types import Chunk, Contact, Paragraph, ParsedPolicy
+from ingest.parser import PARSER_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class PolicyEntry:
     paragraphs: int
     chunks: int
     ingested_at: float
+    parser_version: str = ""
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -208,6 +210,8 @@ class PolicyIndex:
         entry = manifest.get("policies", {}).get(policy.policy_id)
         if not entry or entry["content_hash"] != policy.content_hash:
             return False
+        if entry.get("parser_version") != PARSER_VERSION:
+            return False
         return (self.root / entry["snapshot"]).exists() and self.collection_count(entry["collection"]) == entry[
             "chunks"
         ]
@@ -224,9 +228,8 @@ class PolicyIndex:
         """Write `policy` beside the current version, then switch the manifest to it in one rename."""
         manifest = self._read_manifest()
         self.check_compatible(manifest)
-        key = hashlib.sha256(
-            f"{policy.content_hash}|{self.signature.embedding_model}|{self.signature.chunker_version}".encode()
-        ).hexdigest()[:12]
+        built_with = f"{self.signature.embedding_model}|{self.signature.chunker_version}|{PARSER_VERSION}"
+        key = hashlib.sha256(f"{policy.content_hash}|{built_with}".encode()).hexdigest()[:12]
         name = collection_name(policy.policy_id, key)
         client = self._chroma()
         with contextlib.suppress(Exception):
@@ -267,6 +270,7 @@ class PolicyIndex:
             paragraphs=len(policy.paragraphs),
             chunks=len(chunks),
             ingested_at=time.time(),
+            parser_version=PARSER_VERSION,
         )
         manifest = self._read_manifest()
         manifest["format"] = MANIFEST_FORMAT

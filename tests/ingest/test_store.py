@@ -101,3 +101,14 @@ def test_index_lives_under_policyqa_home(settings: Settings, fake_embeddings, is
     ingest_policy(parse_document(SourceDocument("p.txt", SMALL), "p"), index, embeddings, settings)
     assert (isolated_home / "index" / "manifest.json").exists()
     assert (isolated_home / "index" / "chroma").is_dir()
+
+
+def test_a_new_parser_version_reparses_an_unchanged_policy(
+    settings: Settings, fake_embeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, embeddings = _index(settings, fake_embeddings)
+    policy = parse_document(SourceDocument("p.txt", SMALL), "p")
+    ingest_policy(policy, index, embeddings, settings)
+    monkeypatch.setattr("ingest.store.PARSER_VERSION", "next")
+    report = ingest_policy(policy, index, embeddings, settings)
+    assert not report.unchanged and index.entry("p").parser_version == "next"
