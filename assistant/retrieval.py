@@ -52,6 +52,7 @@ class RetrievalWeights:
     overlap: float = 0.08
     heading: float = 0.01
     table_penalty: float = 0.05
+    contact: float = 0.04
     rerank: bool = True
     sentence_rank: bool = True
 
@@ -88,6 +89,8 @@ class Retriever:
         self._position = {p.id: i for i, p in enumerate(policy.paragraphs)}
         self._tabular = np.asarray([is_tabular(p.text, p.id) for p in policy.paragraphs], dtype=np.float32)
         self._heading_tokens = [set(lexical_tokens(p.heading)) for p in policy.paragraphs]
+        named = {pid for contact in policy.contacts for pid in contact.paragraph_ids}
+        self._names_contact = np.asarray([p.id in named for p in policy.paragraphs], dtype=np.float32)
         self.policy_words = set(words(" ".join(p.text for p in policy.paragraphs).replace("-", " ")))
         if sentences is not None:
             pairs, matrix = sentences
@@ -158,6 +161,8 @@ class Retriever:
                 + self.weights.heading * heading
                 - penalty
             )
+            if _asks_whom(question):
+                fused = fused + self.weights.contact * self._names_contact
             signals.update(overlap=overlap, heading=heading)
         named = self.named_paragraphs(question)
         for rank, paragraph_id in enumerate(reversed(named)):
@@ -219,3 +224,15 @@ def _asks_history(question: str) -> bool:
     tokens = set(lexical_tokens(question))
     asks_when = bool(re.search(r"\bwhen\b|\blast\b|\bused to\b|\byear\b|\bdate\b", question, re.I))
     return (bool(tokens & _HISTORY_WORDS) and asks_when) or "appendix" in tokens
+
+
+_WHOM = re.compile(
+    r"\bwho(?:m)?\b|\bwhere (?:can|do|should) (?:i|we) (?:get|find|go|turn)\b|\bget (?:advice|help|support)\b"
+    r"|\b(?:helpline|website|contact details)\b|\btell someone\b|\breport (?:it|this|them|him|her)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_whom(question: str) -> bool:
+    """Questions whose answer is a person or service: paragraphs that name one are likelier answers."""
+    return bool(_WHOM.search(question))

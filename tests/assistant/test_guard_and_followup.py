@@ -54,3 +54,18 @@ def test_follow_up_swaps_the_channel_into_the_previous_scenario() -> None:
         "Can I accept a friend request from a pupils on Facebook?"
     )
     assert rewrite_follow_up("Can I use Teams for planning?", history, vocabulary) == "Can I use Teams for planning?"
+
+
+@pytest.mark.parametrize(
+    ("question", "whom"),
+    [
+        ("A colleague is posting about pupils on FB. Who do I tell?", True),
+        ("Where can I get advice about this?", True),
+        ("Is there a website the policy points us to?", True),
+        ("Can I add a parent on Facebook?", False),
+    ],
+)
+def test_questions_that_ask_for_a_person_or_service(question: str, whom: bool) -> None:
+    from assistant.retrieval import _asks_whom
+
+    assert _asks_whom(question) is whom
