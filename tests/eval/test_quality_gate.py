@@ -12,20 +12,20 @@ from tests.conftest import BUNDLED_GOLD, RIVERSIDE_GOLD
 FLOORS = {
     ("social-media-and-electronic-communications-policy", "test"): {
         "hit@1": 0.66,
-        "hit@3": 0.86,
+        "hit@3": 0.87,
         "hit@5": 0.93,
         "mrr@10": 0.77,
         "citation_precision": 0.68,
         "verdict_accuracy": 0.50,
-        "abstention_f1": 0.72,
+        "abstention_f1": 0.77,
     },
     ("riverside-acceptable-use-policy", None): {
         "hit@1": 0.60,
         "hit@5": 0.90,
         "mrr@10": 0.73,
         "citation_precision": 0.60,
-        "verdict_accuracy": 0.50,
-        "abstention_f1": 0.40,
+        "verdict_accuracy": 0.55,
+        "abstention_f1": 0.44,
     },
 }
 GOLD = {
