@@ -360,6 +360,3 @@ def _confidence(relevance: float, floor: float) -> float:
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000.0, 2)
-
-
-__all__ = ["Assistant", "np"]

@@ -57,11 +57,6 @@ class LexicalIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray([len(tokens & doc) / len(tokens) for doc in self._token_sets], dtype=np.float32)
 
-    def coverage(self, query: str) -> float:
-        """Share of the query's content words found anywhere in the policy (low = off-topic question)."""
-        tokens = set(lexical_tokens(query))
-        return len(tokens & self.vocabulary) / len(tokens) if tokens else 0.0
-
     def shared_weight(self, text: str, query_tokens: set[str]) -> float:
         """Sum of idf over the query words `text` contains: rare shared words count most."""
         return sum(self._idf.get(token, 1.0) for token in set(lexical_tokens(text)) & query_tokens)

@@ -65,8 +65,6 @@ class Retrieval:
     query_vector: np.ndarray
     expanded_query: str
     named_ids: tuple[str, ...]
-    coverage: float
-    top_similarity: float
     sentence_similarities: np.ndarray
 
 
@@ -182,8 +180,6 @@ class Retriever:
             query_vector=query_vector,
             expanded_query=expanded,
             named_ids=named,
-            coverage=self.lexical.coverage(expanded),
-            top_similarity=float(dense_scores.max()) if count else 0.0,
             sentence_similarities=sentence_similarities,
         )
 
