@@ -40,6 +40,7 @@ SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
 SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1
 ANSWER_TYPE_DEPTH = 2
+INJECTION_NOTE = "Instructions to the assistant in the question were ignored."
 SUPPORT_MARGIN = 0.12  # a supporting sentence scores within this of the deciding one, or adds a question word
 RAREST_WORD_BONUS = 0.2
 _SAFEGUARDING_WORDS = {
@@ -132,6 +133,7 @@ class Assistant:
         loaded = self.load(policy)
         timings: dict[str, float] = {}
         query, injected = strip_injection(text)
+        injection_note = INJECTION_NOTE if injected else ""
         query = rewrite_follow_up(query, history, self.vocabulary) if history else query
         if len(lexical_tokens(query)) == 0 and not loaded.retriever.named_paragraphs(query):
             return self._not_covered(
@@ -140,7 +142,7 @@ class Assistant:
                 None,
                 timings,
                 started,
-                note="Instructions to the assistant were ignored." if injected else "",
+                note=injection_note,
             )
         t0 = time.perf_counter()
         retrieval = loaded.retriever.retrieve(query, limit=max(10, self.settings.top_k))
@@ -157,11 +159,11 @@ class Assistant:
                 timings,
                 started,
                 relevance=relevance,
-                note="Instructions to the assistant were ignored." if injected else "",
+                note=injection_note,
             )
         answer = self._answer(question, query, loaded, retrieval, relevance)
         timings["decide_compose"] = _ms(t0)
-        notes = ["Instructions to the assistant in the question were ignored."] if injected else []
+        notes = [injection_note] if injected else []
         if self.settings.llm:
             t0 = time.perf_counter()
             answer, llm_note = self._with_llm(answer, query, loaded.policy, retrieval)
