@@ -239,7 +239,12 @@ class Assistant:
             and item.paragraph_id in {deciding.paragraph_id, retrieval.paragraphs[0].paragraph_id}
             and (
                 item.score >= deciding.score - SUPPORT_MARGIN
-                or (item.paragraph_id == deciding.paragraph_id and unanswered & set(lexical_tokens(item.sentence)))
+                or (
+                    item.paragraph_id == deciding.paragraph_id
+                    and sentence_cue(item.sentence) is not None
+                    and not item.sentence.rstrip().endswith("?")  # a checklist prompt, not a rule
+                    and unanswered & set(lexical_tokens(item.sentence))
+                )
             )
         ][:2]
         text, sentences, citations = compose(reading.verdict, reading.cue, kind, deciding, support, policy)
