@@ -69,7 +69,8 @@ def parse_document(document: SourceDocument, policy_id: str) -> ParsedPolicy:
 
 
 def signature_for(embeddings: Embeddings, settings: Settings) -> IndexSignature:
-    dimension = int(getattr(embeddings, "dimension", len(embeddings.embed_query("dimension probe"))))
+    known = getattr(embeddings, "dimension", None)  # a getattr default would embed the probe every time
+    dimension = int(known) if known is not None else len(embeddings.embed_query("dimension probe"))
     return IndexSignature(
         embedding_model=settings.embedding_model, dimension=dimension, chunker_version=CHUNKER_VERSION
     )

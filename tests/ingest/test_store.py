@@ -112,3 +112,13 @@ def test_a_new_parser_version_reparses_an_unchanged_policy(
     monkeypatch.setattr("ingest.store.PARSER_VERSION", "next")
     report = ingest_policy(policy, index, embeddings, settings)
     assert not report.unchanged and index.entry("p").parser_version == "next"
+
+
+def test_signature_uses_the_known_dimension_without_embedding(settings: Settings, fake_embeddings) -> None:  # noqa: ANN001
+    from ingest.pipeline import signature_for
+
+    def refuse(text: str) -> list[float]:
+        raise AssertionError("the model was called for a dimension it already reports")
+
+    fake_embeddings.embed_query = refuse  # type: ignore[method-assign]
+    assert signature_for(fake_embeddings, settings).dimension == 64
