@@ -114,7 +114,7 @@ def test_a_new_parser_version_reparses_an_unchanged_policy(
     assert not report.unchanged and index.entry("p").parser_version == "next"
 
 
-def test_signature_uses_the_known_dimension_without_embedding(settings: Settings, fake_embeddings) -> None:  # noqa: ANN001
+def test_signature_uses_the_known_dimension_without_embedding(settings: Settings, fake_embeddings) -> None:
     from ingest.pipeline import signature_for
 
     def refuse(text: str) -> list[float]:
