@@ -24,25 +24,13 @@ _ID_MENTION = re.compile(
     r"|\b(?:paragraph|para|section|clause)\s+\d{1,2}\b",
     re.IGNORECASE,
 )
-_HISTORY_WORDS = {
-    "change",
-    "changed",
-    "update",
-    "updated",
-    "history",
-    "version",
-    "revision",
-    "amend",
-    "amended",
-    "table",
-    "appendix",
-    "new",
-    "when",
-    "date",
-    "last",
-    "reviewed",
-    "review",
-}
+_CHANGE = re.compile(
+    r"\b(?:changed|changes|updated|updates|last update|added|amended|amendments?|introduced|inserted|revised|"
+    r"revisions?|new (?:paragraph|section|bit)|versions?|history|used to)\b"
+    r"|\b(?:did|were|was)\b[^?.]*\b(?:add|change|update|amend|introduce|insert|revise)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(r"\bwhen\b|\blast\b|\blatest\b|\brecent\w*\b|\bwhat\b|\bwhich\b|\byear\b|\bdate\b|\bever\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -52,6 +40,7 @@ class RetrievalWeights:
     overlap: float = 0.08
     heading: float = 0.01
     table_penalty: float = 0.05
+    table_demotion: float = 1.0
     contact: float = 0.04
     rerank: bool = True
     sentence_rank: bool = True
@@ -148,10 +137,10 @@ class Retriever:
         if self.weights.rerank:
             overlap = self.lexical.overlap(expanded)
             heading = self._heading_match(expanded)
-            asks_history = bool(
-                _HISTORY_WORDS & set(lexical_tokens(question)) | {"appendix"} & set(question.lower().split())
-            )
-            penalty = self._tabular * (-self.weights.table_penalty if asks_history else self.weights.table_penalty)
+            if _asks_history(question):
+                penalty = -self.weights.table_penalty * self._tabular
+            else:
+                penalty = self.weights.table_demotion * self._tabular
             fused = (
                 fused
                 + self.weights.sentence * best_sentence
@@ -216,10 +205,10 @@ def is_tabular(text: str, paragraph_id: str) -> bool:
 
 
 def _asks_history(question: str) -> bool:
-    """ "When did they add/change ...", "last updated": questions about the document's own history."""
-    tokens = set(lexical_tokens(question))
-    asks_when = bool(re.search(r"\bwhen\b|\blast\b|\bused to\b|\byear\b|\bdate\b", question, re.I))
-    return (bool(tokens & _HISTORY_WORDS) and asks_when) or "appendix" in tokens
+    """ "When was ... added?", "what changed in the last update?": questions about the document's own
+    history, the only ones a table of changes answers."""
+    asks_change = bool(_CHANGE.search(question) and _WHEN.search(question))
+    return asks_change or bool(re.search(r"\bappendix\b|\btable of changes\b", question, re.I))
 
 
 _WHOM = re.compile(
