@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+# (asking words, words that supply the answer). "how ..." asks only where it opens a clause.
 _TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (  # frequency
         re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b", re.I),
@@ -20,7 +21,8 @@ _TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:\d+|one|two|three|four|five|six|seven|ten|twenty)[- ](?:minutes?|hours?|days?|weeks?|"
             r"months?|years?|working days?)\b|\bwithin\b|\bas soon as\b|\bimmediately\b|\bstraight away\b|"
-            r"\buntil\b|\bno longer than\b|\bpromptly\b|\bwithout delay\b|\bsame day\b",
+            r"\buntil\b|\bno longer than\b|\bpromptly\b|\bwithout delay\b|\bsame day\b"
+            r"|\b\d+\s*(?:characters?|letters?|digits?|words?|pages?)\b|\bat least \d+\b",  # "how long ... be"
             re.I,
         ),
     ),
@@ -39,6 +41,18 @@ _TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
+# The asking words open a sentence or clause ("How long can I...", "..., so how long"); inside a
+# statement ("so everyone knows how long he'll be off") they ask nothing.
+_CLAUSE_START = re.compile(r"(?:^|[.?!:;,(\-]\s*|\b(?:and|so|but|then|ok|okay|also)\s+)$", re.I)
+
+
 def missing_answer_type(question: str, evidence: str) -> bool:
     """True when the question asks for a kind of fact (frequency, duration, money) the evidence lacks."""
-    return any(asks.search(question) and not supplies.search(evidence) for asks, supplies in _TYPES)
+    return any(_asks(asks, question) and not supplies.search(evidence) for asks, supplies in _TYPES)
+
+
+def _asks(pattern: re.Pattern[str], question: str) -> bool:
+    return any(
+        not match.group(0).lower().startswith("how") or _CLAUSE_START.search(question[: match.start()])
+        for match in pattern.finditer(question)
+    )

@@ -18,6 +18,10 @@ from assistant.answer_type import missing_answer_type
         ("How often is the policy reviewed?", "The policy is reviewed every two years.", False),
         ("How quickly must I reply to parents?", "Respond within 24 hours during the working week.", False),
         ("How long can I keep photos on the iPad?", "Photos must be stored on SharePoint.", True),
+        ("How long does my password need to be?", "Passwords must be at least 12 characters long.", False),
+        ("Can I tell the staff WhatsApp so everyone knows how long he'll be off?", "Refrain from gossip.", False),
+        ("He's off sick. So how long can I keep his laptop?", "Return devices to the IT desk.", True),
+        ("OK, but what's the deadline for replying to parents?", "Parents email the office.", True),
         ("Can I accept a parent's friend request?", "Employees are advised not to accept parents as friends.", False),
     ],
 )
