@@ -5,7 +5,8 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
 2. Its *cue* is the first of these that matches: not_required ("not be required to", "do not have to") >
    prohibited ("must not", "not permitted", "not acceptable", "will not be tolerated", imperative "do not") >
    discouraged ("advised not to", "should not", "refrain", "sparingly") > conditional ("only ... via/with/for",
-   "unless", "with permission", "sanctioned by", "consider whether", "If/Where X, ... should") > permissive
+   "unless", "with permission", "sanctioned by", "consider whether") > conditional duty ("If/Where X, ...
+   should": conditional for a *may I* question, required otherwise) > permissive
    ("feel able to", "may be used", "is permitted") > required ("must", "should", "ensure", "will consider") >
    allowed ("may", "can").
 3. An exception in the same clause turns a ban into a condition: "advised not to X unless Y" / "without
@@ -29,7 +30,9 @@ from typing import Literal
 
 from core.types import Verdict
 
-Cue = Literal["not_required", "prohibited", "discouraged", "conditional", "permissive", "required", "allowed"]
+Cue = Literal[
+    "not_required", "prohibited", "discouraged", "conditional", "conditional_duty", "permissive", "required", "allowed"
+]
 QuestionKind = Literal["permission", "obligation", "information"]
 
 
@@ -99,9 +102,14 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bconsider carefully\b",
             r"\bconsider whether\b",
             r"\bconsideration (?:should be )?given\b",
-            r"^(?:-\s*)?(?:if|where)\b[^,]*,.*\b(?:should|must)\b",
             r"\bused only for\b",
         ),
+    ),
+    (
+        # A duty that applies in a situation: "If/Where X, staff should Y". Asked "may I X?" it is a
+        # condition on X; asked anything else, it says what one must do when X happens.
+        "conditional_duty",
+        _any(r"^(?:-\s*)?(?:if|where)\b[^,]*,.*\b(?:should|must)\b"),
     ),
     (
         "permissive",
@@ -245,6 +253,8 @@ def cue_to_verdict(cue: Cue | None, kind: QuestionKind) -> Verdict:
         return "allowed"
     if kind == "obligation":
         return "required"
+    if cue == "conditional_duty":
+        return "conditional" if kind == "permission" else "required"
     if cue in (None, "permissive", "allowed") or (cue == "required" and kind == "permission"):
         return "allowed"
     return cue  # type: ignore[return-value]

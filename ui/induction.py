@@ -18,6 +18,7 @@ CUE_STRENGTH: dict[Cue, int] = {
     "prohibited": 7,
     "required": 6,
     "conditional": 5,
+    "conditional_duty": 5,
     "discouraged": 4,
     "not_required": 3,
     "permissive": 2,

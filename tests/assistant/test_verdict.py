@@ -107,3 +107,12 @@ def test_obligation_questions_read_as_required_and_tables_as_facts() -> None:
 
 def test_anything_i_should_do_is_an_obligation_question() -> None:
     assert question_kind("If I print the SEN register, is there anything I should do?") == "obligation"
+
+
+def test_a_duty_in_a_situation_is_a_condition_when_asked_may_i_and_a_duty_otherwise() -> None:
+    sentence = "If social media is used for supporting pupils with coursework, professional spaces should be created."
+    assert sentence_cue(sentence) == "conditional_duty"
+    may_i = "Are we allowed to use social media to support Year 11s with coursework?"
+    assert read_verdict(may_i, sentence, overlap_with(may_i)).verdict == "conditional"
+    info = "Does the policy care what coursework groups on social media look like?"
+    assert read_verdict(info, sentence, overlap_with(info)).verdict == "required"
