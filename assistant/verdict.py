@@ -156,6 +156,7 @@ _CONDITION_NOT_MET = _any(
     r"\bdoesn'?t say\b",
     r"\bsays nothing\b",
     r"\bno one knows\b",
+    r"\bwithout (?:telling|asking|checking with|letting) (?:anyone|anybody|the head|school)\b",
 )
 _RESTRICTION = _any(r"\bmust only\b", r"\bmay only\b", r"\bused only for\b", r"\bonly (?:take place )?via\b")
 _OUTSIDE_RESTRICTION = _any(
@@ -271,8 +272,41 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
     others = [sentence_cue(clause) for clause in clauses(sentence) if clause != best]
     if cue in ("prohibited", "discouraged") and _EXCEPTION.search(best):
         cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
+        if cue == "conditional" and kind == "permission" and _condition_met(best, question):
+            cue = "allowed"
     elif cue == "conditional" and _RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question):
         cue = "prohibited"
+    elif cue == "conditional" and _CONDITION_NOT_MET.search(question):
+        cue = "prohibited"
+    elif cue == "conditional" and kind == "permission" and _condition_met(best, question):
+        cue = "allowed"
     elif cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
         cue = "conditional"
     return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best)
+
+
+_CONDITION = re.compile(
+    r"\b(?:unless|only (?:be )?(?:made |used |take place )?(?:with|via|through|for|if|from)|provided (?:that )?|"
+    r"as long as|with (?:the )?(?:express |prior )?(?:permission|approval|consent) (?:of|from))\b(?P<condition>.*)",
+    re.IGNORECASE,
+)
+CONDITION_MET_SHARE = 0.6
+
+
+def _condition_met(clause: str, question: str) -> bool:
+    """The question says the rule's condition holds ("the site says the images are copyright cleared",
+    "through Google Classroom, our learning platform"): most of the condition's words are in it."""
+    from assistant.lexical import lexical_tokens
+
+    match = _CONDITION.search(clause)
+    if match is None or _NEGATED.search(question):
+        return False
+    asked = set(lexical_tokens(question))
+    for alternative in re.split(r"\bor\b", match.group("condition")):
+        condition = set(lexical_tokens(alternative))
+        if condition and len(condition & asked) / len(condition) >= CONDITION_MET_SHARE:
+            return True
+    return False
+
+
+_NEGATED = re.compile(r"\b(?:not|no|never|without|isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|haven'?t)\b", re.I)

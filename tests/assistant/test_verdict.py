@@ -116,3 +116,24 @@ def test_a_duty_in_a_situation_is_a_condition_when_asked_may_i_and_a_duty_otherw
     assert read_verdict(may_i, sentence, overlap_with(may_i)).verdict == "conditional"
     info = "Does the policy care what coursework groups on social media look like?"
     assert read_verdict(info, sentence, overlap_with(info)).verdict == "required"
+
+
+def test_a_condition_the_question_says_is_met_allows_and_one_it_says_is_not_met_prohibits() -> None:
+    copyright_rule = (
+        "Employees should not copy and paste any images, unless the other site specifically says that the "
+        "images have been copyright cleared for use in that purpose."
+    )
+    met = "The site says the images are copyright cleared for use in schools. Can I use them?"
+    assert read_verdict(met, copyright_rule, overlap_with(met)).verdict == "allowed"
+    unknown = "Can I copy images from a random website for my worksheet?"
+    assert read_verdict(unknown, copyright_rule, overlap_with(unknown)).verdict == "conditional"
+
+    channel_rule = "Email to pupils must only take place via a school email account or from within the learning platform."
+    via_platform = "Can I message a pupil through Google Classroom? That's our learning platform."
+    assert read_verdict(via_platform, channel_rule, overlap_with(via_platform)).verdict == "allowed"
+    not_platform = "Can I message a pupil on Snapchat, not the learning platform?"
+    assert read_verdict(not_platform, channel_rule, overlap_with(not_platform)).verdict != "allowed"
+
+    blog_rule = "Official blogs must be password protected and overseen and sanctioned by the school."
+    secret = "Can I set up a class blog myself without telling anyone?"
+    assert read_verdict(secret, blog_rule, overlap_with(secret)).verdict == "prohibited"
