@@ -274,9 +274,9 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
         cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
         if cue == "conditional" and kind == "permission" and _condition_met(best, question):
             cue = "allowed"
-    elif cue == "conditional" and _RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question):
-        cue = "prohibited"
-    elif cue == "conditional" and _CONDITION_NOT_MET.search(question):
+    elif cue == "conditional" and (
+        _CONDITION_NOT_MET.search(question) or (_RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question))
+    ):
         cue = "prohibited"
     elif cue == "conditional" and kind == "permission" and _condition_met(best, question):
         cue = "allowed"

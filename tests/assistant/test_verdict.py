@@ -128,7 +128,9 @@ def test_a_condition_the_question_says_is_met_allows_and_one_it_says_is_not_met_
     unknown = "Can I copy images from a random website for my worksheet?"
     assert read_verdict(unknown, copyright_rule, overlap_with(unknown)).verdict == "conditional"
 
-    channel_rule = "Email to pupils must only take place via a school email account or from within the learning platform."
+    channel_rule = (
+        "Email to pupils must only take place via a school email account or from within the learning platform."
+    )
     via_platform = "Can I message a pupil through Google Classroom? That's our learning platform."
     assert read_verdict(via_platform, channel_rule, overlap_with(via_platform)).verdict == "allowed"
     not_platform = "Can I message a pupil on Snapchat, not the learning platform?"
