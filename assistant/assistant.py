@@ -43,6 +43,9 @@ ANSWER_TYPE_DEPTH = 2
 INJECTION_NOTE = "Instructions to the assistant in the question were ignored."
 SUPPORT_MARGIN = 0.12  # a supporting sentence scores within this of the deciding one, or adds a question word
 RAREST_WORD_BONUS = 0.2
+SECOND_PARAGRAPH_GAP = 0.05  # fused-score gap to the top paragraph within which the runner-up is quoted too
+SECOND_SENTENCE_MARGIN = 0.2  # ...if its best sentence scores within this of the deciding sentence
+MAX_SUPPORT = 3  # the issue: at most three supporting sentences after the first line
 _SAFEGUARDING_WORDS = {
     "safeguard",
     "risk",
@@ -246,7 +249,10 @@ class Assistant:
                     and unanswered & set(lexical_tokens(item.sentence))
                 )
             )
-        ][:2]
+        ][:MAX_SUPPORT]
+        second = self._second_paragraph_support(retrieval, candidates, deciding, support)
+        if second is not None:
+            support = [*support[: MAX_SUPPORT - 1], second]
         text, sentences, citations = compose(reading.verdict, reading.cue, kind, deciding, support, policy)
         cited = [citation.paragraph for citation in citations]
         return Answer(
@@ -262,6 +268,23 @@ class Assistant:
             timings_ms={},
             deciding_sentence=deciding.sentence,
         )
+
+    def _second_paragraph_support(
+        self, retrieval: Retrieval, candidates: list[Evidence], deciding: Evidence, support: list[Evidence]
+    ) -> Evidence | None:
+        """The best sentence of a runner-up paragraph that retrieval scores almost as high as the top one:
+        scenarios often rest on two neighbouring rules (4.4 and 4.5; 1.3 and 1.4)."""
+        ranked = retrieval.paragraphs
+        if len(ranked) < 2 or ranked[0].score - ranked[1].score > SECOND_PARAGRAPH_GAP:
+            return None
+        cited = {deciding.paragraph_id, *(item.paragraph_id for item in support)}
+        for paragraph in ranked[:2]:
+            if paragraph.paragraph_id in cited:
+                continue
+            best = next((item for item in candidates if item.paragraph_id == paragraph.paragraph_id), None)
+            if best is not None and best.score >= deciding.score - SECOND_SENTENCE_MARGIN:
+                return best
+        return None
 
     def _candidate_sentences(
         self, retriever: Retriever, retrieval: Retrieval, question_words: set[str]
