@@ -224,7 +224,7 @@ class Assistant:
         kind = question_kind(query)
         question_words = set(lexical_tokens(retrieval.expanded_query))
         candidates = self._candidate_sentences(retriever, retrieval, question_words)
-        with_cue = [item for item in candidates if sentence_cue(item.sentence)]
+        with_cue = [item for item in candidates if is_rule(item.sentence)]
         deciding = (with_cue or candidates)[0]
         deciding_paragraph = policy.paragraph(deciding.paragraph_id)
         factual = deciding_paragraph is not None and is_tabular(deciding_paragraph.text, deciding_paragraph.id)
@@ -361,6 +361,12 @@ class Assistant:
             timings_ms=timings,
             note=note,
         )
+
+
+def is_rule(sentence: str) -> bool:
+    """A sentence that can decide a verdict: modal wording, and neither a checklist prompt ("Is a reply
+    required?") nor a lead-in to a list ("The following principles should be considered:")."""
+    return sentence_cue(sentence) is not None and not sentence.rstrip(" .").endswith(("?", ":", ":-"))
 
 
 def default_contacts(policy: ParsedPolicy) -> tuple[Contact, ...]:

@@ -270,7 +270,8 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
     best = max(clauses(sentence), key=lambda clause: weight(clause) + (0.01 if sentence_cue(clause) else 0.0))
     cue = sentence_cue(best) or sentence_cue(sentence)
     others = [sentence_cue(clause) for clause in clauses(sentence) if clause != best]
-    if cue in ("prohibited", "discouraged") and _EXCEPTION.search(best):
+    after_best = sentence[sentence.find(best) :] if best in sentence else best
+    if cue in ("prohibited", "discouraged") and _EXCEPTION.search(after_best):
         cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
         if cue == "conditional" and kind == "permission" and _condition_met(best, question):
             cue = "allowed"

@@ -29,3 +29,12 @@ def test_a_near_tied_runner_up_paragraph_is_quoted(settings) -> None:
     distant = _retrieval({"4.5": 0.30, "4.4": 0.20})
     assert assistant._second_paragraph_support(distant, [deciding, runner_up], deciding, []) is None
     assert assistant._second_paragraph_support(tied, [deciding, runner_up], deciding, [runner_up]) is None
+
+
+def test_checklist_prompts_and_list_lead_ins_do_not_decide_a_verdict() -> None:
+    from assistant.assistant import is_rule
+
+    assert is_rule('"All staff" emails should be used sparingly.')
+    assert not is_rule("If sending or replying to a group email, does everyone need to receive the message?")
+    assert not is_rule("The following email use principles should be considered:-.")
+    assert not is_rule("Child Exploitation and Online Protection (CEOP) website.")

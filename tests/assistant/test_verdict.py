@@ -139,3 +139,12 @@ def test_a_condition_the_question_says_is_met_allows_and_one_it_says_is_not_met_
     blog_rule = "Official blogs must be password protected and overseen and sanctioned by the school."
     secret = "Can I set up a class blog myself without telling anyone?"
     assert read_verdict(secret, blog_rule, overlap_with(secret)).verdict == "prohibited"
+
+
+def test_an_exception_after_the_ban_in_the_same_sentence_makes_it_a_condition() -> None:
+    sentence = (
+        "USB memory sticks are not permitted for trust data, except that an encrypted USB device may be used "
+        "with the approval of the IT Service Desk."
+    )
+    question = "Can I use the encrypted USB stick IT gave me for coursework?"
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == "conditional"
