@@ -21,7 +21,7 @@ class Vocabulary:
 
     def canonical_terms(self, text: str) -> list[str]:
         """Canonical terms whose everyday forms (or themselves) occur in `text`, in order of appearance."""
-        tokens = words(text.replace("-", " "))
+        tokens = [re.sub(r"^(\d+)s$", r"\1", token) for token in words(text.replace("-", " "))]  # "Year 8s"
         found: list[str] = []
         position = 0
         while position < len(tokens):

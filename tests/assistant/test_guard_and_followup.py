@@ -42,6 +42,8 @@ def test_vocabulary_maps_staff_words_to_policy_words() -> None:
     assert "former pupil" in vocabulary.canonical_terms("friend request from an ex-pupil")
     assert "twitter" in vocabulary.canonical_terms("should I tweet about it")
     assert "ex pupil" in vocabulary.expand("a former student added me", policy_words={"ex", "pupil", "pupils"})
+    assert "pupil" in vocabulary.canonical_terms("Can I DM my Year 8s on Insta?")
+    assert "senior leadership" in vocabulary.canonical_terms("can I moan about SLT on Facebook")
 
 
 def test_follow_up_swaps_the_channel_into_the_previous_scenario() -> None:
