@@ -41,7 +41,7 @@ SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1
 ANSWER_TYPE_DEPTH = 2
 INJECTION_NOTE = "Instructions to the assistant in the question were ignored."
-SUPPORT_MARGIN = 0.12  # a supporting sentence scores within this of the deciding one, or adds a question word
+SUPPORT_MARGIN = 0.12  # a supporting sentence scores within this of the deciding one, or is a rule of its paragraph
 RAREST_WORD_BONUS = 0.2
 SECOND_PARAGRAPH_GAP = 0.05  # fused-score gap to the top paragraph within which the runner-up is quoted too
 SECOND_SENTENCE_MARGIN = 0.2  # ...if its best sentence scores within this of the deciding sentence
@@ -234,7 +234,6 @@ class Assistant:
             lambda text: retriever.lexical.shared_weight(text, question_words),
             factual,
         )
-        unanswered = question_words - set(lexical_tokens(deciding.sentence))
         support = [
             item
             for item in candidates
@@ -242,12 +241,7 @@ class Assistant:
             and item.paragraph_id in {deciding.paragraph_id, retrieval.paragraphs[0].paragraph_id}
             and (
                 item.score >= deciding.score - SUPPORT_MARGIN
-                or (
-                    item.paragraph_id == deciding.paragraph_id
-                    and sentence_cue(item.sentence) is not None
-                    and not item.sentence.rstrip().endswith("?")  # a checklist prompt, not a rule
-                    and unanswered & set(lexical_tokens(item.sentence))
-                )
+                or (item.paragraph_id == deciding.paragraph_id and is_rule(item.sentence))
             )
         ][:MAX_SUPPORT]
         second = self._second_paragraph_support(retrieval, candidates, deciding, support)
