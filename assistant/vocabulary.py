@@ -18,6 +18,7 @@ class Vocabulary:
 
     phrases: tuple[tuple[tuple[str, ...], str], ...]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    broader: dict[str, str] = field(default_factory=dict)
 
     def canonical_terms(self, text: str) -> list[str]:
         """Canonical terms whose everyday forms (or themselves) occur in `text`, in order of appearance."""
@@ -50,7 +51,9 @@ class Vocabulary:
         every member of the group that the policy itself uses (for embedding and BM25)."""
         extra: list[str] = []
         lowered = text.lower()
-        for term in self.canonical_terms(text):
+        terms = self.canonical_terms(text)
+        terms += [self.broader[term] for term in terms if term in self.broader and self.broader[term] not in terms]
+        for term in terms:
             for form in (term, *self._policy_forms(term, policy_words)):
                 if form not in lowered and form not in extra:
                     extra.append(form)
@@ -87,4 +90,5 @@ def _build(raw: str) -> Vocabulary:
                 pairs.append((phrase, canonical))
     pairs.sort(key=lambda pair: -len(pair[0]))
     groups = {canonical: tuple(form.lower() for form in forms) for canonical, forms in synonyms.items()}
-    return Vocabulary(phrases=tuple(pairs), groups=groups)
+    broader = {term: kind for term, kind in json.loads(raw).get("broader", {}).items() if not term.startswith("_")}
+    return Vocabulary(phrases=tuple(pairs), groups=groups, broader=broader)

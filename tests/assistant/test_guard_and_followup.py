@@ -43,6 +43,7 @@ def test_vocabulary_maps_staff_words_to_policy_words() -> None:
     assert "twitter" in vocabulary.canonical_terms("should I tweet about it")
     assert "ex pupil" in vocabulary.expand("a former student added me", policy_words={"ex", "pupil", "pupils"})
     assert "pupil" in vocabulary.canonical_terms("Can I DM my Year 8s on Insta?")
+    assert "social media" in vocabulary.expand("can I post class photos on my Instagram?")  # a broader kind
     assert "senior leadership" in vocabulary.canonical_terms("can I moan about SLT on Facebook")
 
 
