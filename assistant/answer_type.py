@@ -22,7 +22,7 @@ _TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
             r"\b(?:\d+|one|two|three|four|five|six|seven|ten|twenty)[- ](?:minutes?|hours?|days?|weeks?|"
             r"months?|years?|working days?)\b|\bwithin\b|\bas soon as\b|\bimmediately\b|\bstraight away\b|"
             r"\buntil\b|\bno longer than\b|\bpromptly\b|\bwithout delay\b|\bsame day\b"
-            r"|\b\d+\s*(?:characters?|letters?|digits?|words?|pages?)\b|\bat least \d+\b",  # "how long ... be"
+            r"|\b\d+\s*(?:characters?|letters?|digits?|words?|pages?)\b",  # "how long ... be": a length
             re.I,
         ),
     ),
@@ -41,9 +41,12 @@ _TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
-# The asking words open a sentence or clause ("How long can I...", "..., so how long"); inside a
-# statement ("so everyone knows how long he'll be off") they ask nothing.
-_CLAUSE_START = re.compile(r"(?:^|[.?!:;,(\-]\s*|\b(?:and|so|but|then|ok|okay|also)\s+)$", re.I)
+# "how long/often" asks, except inside a statement ("so everyone knows how long he'll be off").
+_STATEMENT_BEFORE = re.compile(
+    r"\b(?:knows|(?:i|we|they|everyone|everybody|people|he|she) know|sees?|decides?|depends on|regardless of|"
+    r"no matter)\s+$",
+    re.IGNORECASE,
+)
 
 
 def missing_answer_type(question: str, evidence: str) -> bool:
@@ -53,6 +56,6 @@ def missing_answer_type(question: str, evidence: str) -> bool:
 
 def _asks(pattern: re.Pattern[str], question: str) -> bool:
     return any(
-        not match.group(0).lower().startswith("how") or _CLAUSE_START.search(question[: match.start()])
+        not match.group(0).lower().startswith("how") or not _STATEMENT_BEFORE.search(question[: match.start()])
         for match in pattern.finditer(question)
     )

@@ -45,7 +45,7 @@ SUPPORT_MARGIN = 0.12  # a supporting sentence scores within this of the decidin
 RAREST_WORD_BONUS = 0.2
 SECOND_PARAGRAPH_GAP = 0.05  # fused-score gap to the top paragraph within which the runner-up is quoted too
 SECOND_SENTENCE_MARGIN = 0.2  # ...if its best sentence scores within this of the deciding sentence
-MAX_SUPPORT = 3  # the issue: at most three supporting sentences after the first line
+MAX_SUPPORT = 3  # at most three supporting sentences after the first line
 _SAFEGUARDING_WORDS = {
     "safeguard",
     "risk",
@@ -238,6 +238,7 @@ class Assistant:
             item
             for item in candidates
             if item is not deciding
+            and not is_prompt(item.sentence)
             and item.paragraph_id in {deciding.paragraph_id, retrieval.paragraphs[0].paragraph_id}
             and (
                 item.score >= deciding.score - SUPPORT_MARGIN
@@ -266,8 +267,8 @@ class Assistant:
     def _second_paragraph_support(
         self, retrieval: Retrieval, candidates: list[Evidence], deciding: Evidence, support: list[Evidence]
     ) -> Evidence | None:
-        """The best sentence of a runner-up paragraph that retrieval scores almost as high as the top one:
-        scenarios often rest on two neighbouring rules (4.4 and 4.5; 1.3 and 1.4)."""
+        """When the top two paragraphs score almost the same, the best sentence of whichever of them is not
+        cited yet: scenarios often rest on two neighbouring rules (4.4 and 4.5; 1.3 and 1.4)."""
         ranked = retrieval.paragraphs
         if len(ranked) < 2 or ranked[0].score - ranked[1].score > SECOND_PARAGRAPH_GAP:
             return None
@@ -357,10 +358,14 @@ class Assistant:
         )
 
 
+def is_prompt(sentence: str) -> bool:
+    """A checklist prompt ("Is a reply required?") or a lead-in to a list ("... should be considered:")."""
+    return sentence.rstrip(" .").endswith(("?", ":", ":-"))
+
+
 def is_rule(sentence: str) -> bool:
-    """A sentence that can decide a verdict: modal wording, and neither a checklist prompt ("Is a reply
-    required?") nor a lead-in to a list ("The following principles should be considered:")."""
-    return sentence_cue(sentence) is not None and not sentence.rstrip(" .").endswith(("?", ":", ":-"))
+    """A sentence that can decide a verdict: modal wording, and not a prompt or a lead-in."""
+    return sentence_cue(sentence) is not None and not is_prompt(sentence)
 
 
 def default_contacts(policy: ParsedPolicy) -> tuple[Contact, ...]:

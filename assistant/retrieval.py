@@ -24,13 +24,19 @@ _ID_MENTION = re.compile(
     r"|\b(?:paragraph|para|section|clause)\s+\d{1,2}\b",
     re.IGNORECASE,
 )
-_CHANGE = re.compile(
-    r"\b(?:changed|changes|updated|updates|last update|added|amended|amendments?|introduced|inserted|revised|"
-    r"revisions?|new (?:paragraph|section|bit)|versions?|history|used to)\b"
-    r"|\b(?:did|were|was)\b[^?.]*\b(?:add|change|update|amend|introduce|insert|revise)\b",
+# Questions about the document's own history, the only ones a table of changes answers: "when was X
+# added?", "when did they change...", "last updated", "what changed in the latest version", "used to be
+# called". A scenario's own past tense ("a parent added me, what should I do?") is not one.
+_HISTORY = re.compile(
+    r"\bwhen (?:was|were|did|has|have)\b[^?]*\b(?:add|added|chang\w*|updat\w*|amend\w*|introduc\w*|insert\w*|"
+    r"revis\w*)\b"
+    r"|\b(?:last|latest|most recent|recent) (?:update|updated|change|changes|version|revision|review)\b"
+    r"|\b(?:last|first) (?:updated|changed|amended|reviewed|added|introduced)\b"
+    r"|\bwhat(?:'s| has| have)? changed\b|\bwhich (?:paragraphs|sections) (?:were|have been) "
+    r"(?:changed|added|amended|updated)\b"
+    r"|\bused to be (?:called|named|known)\b|\b(?:version|revision) history\b|\btable of changes\b|\bappendix\b",
     re.IGNORECASE,
 )
-_WHEN = re.compile(r"\bwhen\b|\blast\b|\blatest\b|\brecent\w*\b|\bwhat\b|\bwhich\b|\byear\b|\bdate\b|\bever\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class RetrievalWeights:
     sentence: float = 0.06
     overlap: float = 0.08
     heading: float = 0.01
-    table_penalty: float = 0.05
+    history_table_boost: float = 0.05
     table_demotion: float = 1.0
     contact: float = 0.04
     rerank: bool = True
@@ -138,7 +144,7 @@ class Retriever:
             overlap = self.lexical.overlap(expanded)
             heading = self._heading_match(expanded)
             if _asks_history(question):
-                penalty = -self.weights.table_penalty * self._tabular
+                penalty = -self.weights.history_table_boost * self._tabular
             else:
                 penalty = self.weights.table_demotion * self._tabular
             fused = (
@@ -205,10 +211,8 @@ def is_tabular(text: str, paragraph_id: str) -> bool:
 
 
 def _asks_history(question: str) -> bool:
-    """ "When was ... added?", "what changed in the last update?": questions about the document's own
-    history, the only ones a table of changes answers."""
-    asks_change = bool(_CHANGE.search(question) and _WHEN.search(question))
-    return asks_change or bool(re.search(r"\bappendix\b|\btable of changes\b", question, re.I))
+    """A question about the document's own history (see _HISTORY)."""
+    return bool(_HISTORY.search(question))
 
 
 _WHOM = re.compile(

@@ -9,8 +9,12 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    should": conditional for a *may I* question, required otherwise) > permissive
    ("feel able to", "may be used", "is permitted") > required ("must", "should", "ensure", "will consider") >
    allowed ("may", "can").
-3. An exception in the same clause turns a ban into a condition: "advised not to X unless Y" / "without
-   due reason" is conditional, unless the question says the condition is not met ("never asked anyone").
+3. An exception in the clause, or attached right after it ("not permitted, except that ... may"), turns a
+   ban into a condition: "advised not to X unless Y" / "without due reason" is conditional, unless the
+   question says the condition is not met ("never asked anyone": the ban stands) or is met (most of Y's
+   words, one "or" alternative at a time, in a *may I* question with no negation: allowed). A condition
+   rule ("must only ... via a school account", "sanctioned by the school") is allowed when the question
+   says its condition is met, and prohibited when it says it is skipped ("without telling anyone").
    A permission limited in another clause ("may X, but must not Y") is conditional too.
 4. A restriction to an approved channel ("must only ... via a school account", "used only for
    professional communications") read against a question about a personal or social alternative
@@ -156,7 +160,13 @@ _CONDITION_NOT_MET = _any(
     r"\bdoesn'?t say\b",
     r"\bsays nothing\b",
     r"\bno one knows\b",
+)
+# The question says it will skip the condition of a conditional rule ("without telling anyone").
+_CONDITION_REFUSED = _any(
     r"\bwithout (?:telling|asking|checking with|letting) (?:anyone|anybody|the head|school)\b",
+    r"\bwithout (?:asking|permission|approval)\b",
+    r"\b(?:never|didn'?t|haven'?t|not) asked\b",
+    r"\bno permission\b",
 )
 _RESTRICTION = _any(r"\bmust only\b", r"\bmay only\b", r"\bused only for\b", r"\bonly (?:take place )?via\b")
 _OUTSIDE_RESTRICTION = _any(
@@ -270,13 +280,13 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
     best = max(clauses(sentence), key=lambda clause: weight(clause) + (0.01 if sentence_cue(clause) else 0.0))
     cue = sentence_cue(best) or sentence_cue(sentence)
     others = [sentence_cue(clause) for clause in clauses(sentence) if clause != best]
-    after_best = sentence[sentence.find(best) :] if best in sentence else best
-    if cue in ("prohibited", "discouraged") and _EXCEPTION.search(after_best):
+    scope = _with_exception(sentence, best)
+    if cue in ("prohibited", "discouraged") and _EXCEPTION.search(scope):
         cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
-        if cue == "conditional" and kind == "permission" and _condition_met(best, question):
+        if cue == "conditional" and kind == "permission" and _condition_met(scope, question):
             cue = "allowed"
     elif cue == "conditional" and (
-        _CONDITION_NOT_MET.search(question) or (_RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question))
+        _CONDITION_REFUSED.search(question) or (_RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question))
     ):
         cue = "prohibited"
     elif cue == "conditional" and kind == "permission" and _condition_met(best, question):
@@ -286,8 +296,19 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
     return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best)
 
 
+def _with_exception(sentence: str, clause: str) -> str:
+    """The clause plus an exception attached right after it ("not permitted, except that ... may"); an
+    "unless" that belongs to another rule of the sentence (after a ";") is left out."""
+    start = sentence.find(clause)
+    if start < 0:
+        return clause
+    attached = re.match(r"\s*,?\s*(?:except|unless)\b[^;]*", sentence[start + len(clause) :], re.IGNORECASE)
+    return clause + (attached.group(0) if attached else "")
+
+
 _CONDITION = re.compile(
-    r"\b(?:unless|only (?:be )?(?:made |used |take place )?(?:with|via|through|for|if|from)|provided (?:that )?|"
+    r"\b(?:unless|except (?:that |where |when |for )?|"
+    r"only (?:be )?(?:made |used |take place )?(?:with|via|through|for|if|from)|provided (?:that )?|"
     r"as long as|with (?:the )?(?:express |prior )?(?:permission|approval|consent) (?:of|from))\b(?P<condition>.*)",
     re.IGNORECASE,
 )

@@ -22,6 +22,9 @@ from assistant.answer_type import missing_answer_type
         ("Can I tell the staff WhatsApp so everyone knows how long he'll be off?", "Refrain from gossip.", False),
         ("He's off sick. So how long can I keep his laptop?", "Return devices to the IT desk.", True),
         ("OK, but what's the deadline for replying to parents?", "Parents email the office.", True),
+        ("Can you tell me how long I can keep photos?", "Photos must be stored on SharePoint.", True),
+        ('"How often should I change it?"', "Passwords must be at least 12 characters.", True),
+        ("How long can I keep photos?", "Ask at least 2 members of staff.", True),
         ("Can I accept a parent's friend request?", "Employees are advised not to accept parents as friends.", False),
     ],
 )

@@ -133,8 +133,8 @@ def test_a_condition_the_question_says_is_met_allows_and_one_it_says_is_not_met_
     )
     via_platform = "Can I message a pupil through Google Classroom? That's our learning platform."
     assert read_verdict(via_platform, channel_rule, overlap_with(via_platform)).verdict == "allowed"
-    not_platform = "Can I message a pupil on Snapchat, not the learning platform?"
-    assert read_verdict(not_platform, channel_rule, overlap_with(not_platform)).verdict != "allowed"
+    other_app = "Can I message a pupil about homework on Snapchat?"
+    assert read_verdict(other_app, channel_rule, overlap_with(other_app)).verdict == "conditional"
 
     blog_rule = "Official blogs must be password protected and overseen and sanctioned by the school."
     secret = "Can I set up a class blog myself without telling anyone?"
@@ -147,4 +147,25 @@ def test_an_exception_after_the_ban_in_the_same_sentence_makes_it_a_condition() 
         "with the approval of the IT Service Desk."
     )
     question = "Can I use the encrypted USB stick IT gave me for coursework?"
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == "conditional"
+
+
+def test_an_unless_belonging_to_another_rule_of_the_sentence_does_not_soften_a_ban() -> None:
+    sentence = "Staff must not post photos of pupils; staff may share school news unless it names a pupil."
+    question = "Can I post photos of pupils on my Instagram?"
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == "prohibited"
+
+
+def test_an_attached_exception_the_question_meets_allows() -> None:
+    sentence = (
+        "USB memory sticks are not permitted for trust data, except that an encrypted USB device may be used "
+        "with the approval of the IT Service Desk."
+    )
+    question = "Can I keep trust data on a USB memory stick? Mine is encrypted, with approval from the IT Service Desk."
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == "allowed"
+
+
+def test_a_question_saying_the_policy_is_silent_does_not_refuse_a_condition() -> None:
+    sentence = "Email to pupils must only take place via a school email account or from within the learning platform."
+    question = "The policy doesn't say anything about Teams - can I use school Teams chat to message pupils?"
     assert read_verdict(question, sentence, overlap_with(question)).verdict == "conditional"
