@@ -322,12 +322,14 @@ class Assistant:
         return evidence
 
     def _contacts(self, policy: ParsedPolicy, cited: Sequence[str], query: str) -> tuple[Contact, ...]:
+        """Whom the cited paragraphs name; the safeguarding route for a pupil at risk; and when the cited
+        paragraphs name nobody, the role the policy names most often, so every answer says whom to ask."""
         contacts = list(contacts_for(policy.contacts, cited))
         if any(token.startswith(stem) for token in lexical_tokens(query) for stem in _SAFEGUARDING_WORDS):
             for contact in safeguarding_contacts(policy):
                 if contact not in contacts:
                     contacts.append(contact)
-        return tuple(contacts)
+        return tuple(contacts) or default_contacts(policy)
 
     def _not_covered(
         self,

@@ -98,3 +98,12 @@ def test_json_schema_and_errors(real_assistant) -> None:
         real_assistant.ask("Can I use Teams?", policy="no-such-policy")
     with pytest.raises(InputError):
         real_assistant.ask("    ", policy=BUNDLED)
+
+
+def test_every_answer_names_whom_to_ask(real_assistant) -> None:
+    answer = real_assistant.ask("can I accept a friend request from an ex-pupil?", policy=BUNDLED)
+    assert answer.citations and answer.citations[0].paragraph == "7.4.2"
+    assert [contact.role for contact in answer.contacts] == ["Headteacher"]  # 7.4.2 names nobody
+    reporting = real_assistant.ask("Who do I tell if a colleague posts about pupils?", policy=BUNDLED)
+    roles = [contact.role for contact in reporting.contacts]
+    assert "Chair of Governors" in roles and len(roles) == len(set(roles))  # 8.5's own contacts, no fallback
