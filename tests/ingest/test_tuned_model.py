@@ -1,0 +1,19 @@
+"""The opt-in tuned embedding model ships with the code and brings its own calibrated not-covered floor."""
+
+from core.config import DEFAULT_EMBEDDING_MODEL, TUNED_EMBEDDING_MODEL, Settings
+from ingest.embeddings import resolve_model_path
+
+
+def test_tuned_model_resolves_to_the_shipped_folder() -> None:
+    path = resolve_model_path(TUNED_EMBEDDING_MODEL)
+    assert path.name == TUNED_EMBEDDING_MODEL and (path / "model.safetensors").is_file()
+    assert (path / "modules.json").is_file() and (path / "tokenizer.json").is_file()
+
+
+def test_each_model_uses_its_own_calibrated_floor(isolated_home) -> None:
+    from assistant.assistant import CALIBRATED_FLOORS, DEFAULT_RELEVANCE_FLOOR, Assistant
+
+    assert Assistant(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL)).relevance_floor == DEFAULT_RELEVANCE_FLOOR
+    tuned = Assistant(Settings(embedding_model=TUNED_EMBEDDING_MODEL)).relevance_floor
+    assert tuned == CALIBRATED_FLOORS[TUNED_EMBEDDING_MODEL] != DEFAULT_RELEVANCE_FLOOR
+    assert Assistant(Settings(embedding_model=TUNED_EMBEDDING_MODEL, not_covered_threshold=0.1)).relevance_floor == 0.1
