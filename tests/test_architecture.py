@@ -13,6 +13,7 @@ ALLOWED = {
     "eval": {"core", "ingest", "assistant", "eval"},
     "ui": {"core", "ingest", "assistant", "eval", "ui"},
     "cli": {"core", "ingest", "assistant", "eval", "cli"},
+    "training": {"core", "ingest", "training"},  # builds the opt-in model offline; nothing imports it
 }
 
 
