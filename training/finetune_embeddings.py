@@ -53,7 +53,9 @@ def batches(pairs: list[tuple[str, str]], size: int) -> list[list[tuple[str, str
     """In-batch negatives must not be positives: a batch holds each paragraph once."""
     pool, out = list(pairs), []
     while pool:
-        batch, seen, rest = [], set(), []
+        batch: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        rest: list[tuple[str, str]] = []
         for pair in pool:
             if len(batch) < size and pair[1] not in seen:
                 batch.append(pair)
