@@ -66,3 +66,21 @@ def real_assistant(real_home: Path, real_embeddings, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setenv("POLICYQA_HOME", str(real_home))
     return Assistant(Settings(home=real_home), embeddings=real_embeddings)
+
+
+@pytest.fixture(scope="session")
+def tuned_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """The opt-in tuned model, with its own index of both policies."""
+    from assistant.assistant import Assistant
+    from assistant.runtime import open_index
+    from core.config import TUNED_EMBEDDING_MODEL
+    from ingest.embeddings import SentenceTransformerEmbeddings
+    from ingest.pipeline import ingest_policy, parse_file
+
+    home = tmp_path_factory.mktemp("tuned-home")
+    settings = Settings(home=home, embedding_model=TUNED_EMBEDDING_MODEL)
+    embeddings = SentenceTransformerEmbeddings(TUNED_EMBEDDING_MODEL)
+    index, _ = open_index(settings, embeddings)
+    for path in (BUNDLED_POLICY, RIVERSIDE_POLICY):
+        ingest_policy(parse_file(path, settings), index, embeddings, settings)
+    return Assistant(settings, embeddings=embeddings)
