@@ -149,24 +149,24 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
     ("allowed", _any(r"\bmay\b", r"\bcan\b", r"\bare able to\b")),
 )
 _EXCEPTION = _any(r"\bunless\b", r"\bwithout due reason\b", r"\bexcept\b", r"\bwith (?:the )?(?:express )?permission\b")
-_CONDITION_NOT_MET = _any(
-    r"\bnever asked\b",
+# The question says it skips the condition ("without telling anyone", "never asked"): a conditional rule
+# then prohibits, and a ban's exception does not apply.
+_REFUSALS = (
+    r"\bwithout (?:telling|asking|checking with|letting) (?:anyone|anybody|the head|school)\b",
     r"\bwithout (?:asking|permission|approval)\b",
-    r"\bno(?:body|one)? (?:gave|has given) ",
+    r"\b(?:never|not|haven'?t) asked\b",
     r"\bdidn'?t ask\b",
-    r"\bnot asked\b",
-    r"\bhaven'?t asked\b",
     r"\bno permission\b",
+)
+_CONDITION_REFUSED = _any(*_REFUSALS)
+# For a ban's exception, a question that says nobody gave the go-ahead, or that the policy is silent on
+# it, leaves the ban standing too.
+_CONDITION_NOT_MET = _any(
+    *_REFUSALS,
+    r"\bno(?:body|one)? (?:gave|has given) ",
     r"\bdoesn'?t say\b",
     r"\bsays nothing\b",
     r"\bno one knows\b",
-)
-# The question says it will skip the condition of a conditional rule ("without telling anyone").
-_CONDITION_REFUSED = _any(
-    r"\bwithout (?:telling|asking|checking with|letting) (?:anyone|anybody|the head|school)\b",
-    r"\bwithout (?:asking|permission|approval)\b",
-    r"\b(?:never|didn'?t|haven'?t|not) asked\b",
-    r"\bno permission\b",
 )
 _RESTRICTION = _any(r"\bmust only\b", r"\bmay only\b", r"\bused only for\b", r"\bonly (?:take place )?via\b")
 _OUTSIDE_RESTRICTION = _any(

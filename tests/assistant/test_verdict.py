@@ -169,3 +169,9 @@ def test_a_question_saying_the_policy_is_silent_does_not_refuse_a_condition() ->
     sentence = "Email to pupils must only take place via a school email account or from within the learning platform."
     question = "The policy doesn't say anything about Teams - can I use school Teams chat to message pupils?"
     assert read_verdict(question, sentence, overlap_with(question)).verdict == "conditional"
+
+
+def test_i_didnt_ask_refuses_a_condition() -> None:
+    blog_rule = "Official blogs must be password protected and overseen and sanctioned by the school."
+    question = "I didn't ask anyone - can I run my own class blog?"
+    assert read_verdict(question, blog_rule, overlap_with(question)).verdict == "prohibited"
