@@ -69,7 +69,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bnot (?:be )?acceptable\b",
             r"\bunacceptable\b",
             r"\bmay not\b",
-            r"\bcannot\b",
+            r"(?<!\bcan and )\bcannot\b",  # not "what they can and cannot do", a description
             r"(?:^|[,;:]\s*)do not\b",
             r"\bnever\b",
             r"\bconstitutes? a (?:data )?breach\b",

@@ -27,6 +27,8 @@ def overlap_with(question: str):
         ("Employees should feel able to send emails when their working pattern suits them.", "permissive"),
         ("They should not be required to read or respond to emails in the evenings.", "not_required"),
         ("Child Exploitation and Online Protection (CEOP) website.", None),
+        ("Employees cannot use school equipment for personal business.", "prohibited"),
+        ("Employees have clear guidelines on what they can and cannot do to keep themselves safe.", "allowed"),
     ],
 )
 def test_sentence_cues(sentence: str, cue: str | None) -> None:
