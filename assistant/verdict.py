@@ -164,8 +164,9 @@ _CONDITION_REFUSED = _any(*_REFUSALS)
 _CONDITION_NOT_MET = _any(
     *_REFUSALS,
     r"\bno(?:body|one)? (?:gave|has given) ",
-    r"\bdoesn'?t say\b",
-    r"\bsays nothing\b",
+    r"\b(?:doesn'?t|don'?t|does not|do not) say\b",
+    r"\bnone of\b[^.?!]*\bsays? (?:anything|nothing)\b",
+    r"\bsays? nothing\b",
     r"\bno one knows\b",
 )
 _RESTRICTION = _any(r"\bmust only\b", r"\bmay only\b", r"\bused only for\b", r"\bonly (?:take place )?via\b")

@@ -177,3 +177,19 @@ def test_i_didnt_ask_refuses_a_condition() -> None:
     blog_rule = "Official blogs must be password protected and overseen and sanctioned by the school."
     question = "I didn't ask anyone - can I run my own class blog?"
     assert read_verdict(question, blog_rule, overlap_with(question)).verdict == "prohibited"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I copied cartoon images off random websites. None of the sites say anything about copyright. That's fine?",
+        "The site I took the pictures from doesn't say they're cleared - can I use them in the newsletter?",
+        "The websites don't say anything about copyright, so can I paste their images into our blog?",
+    ],
+)
+def test_a_question_saying_the_exception_is_not_given_leaves_the_ban_standing(question: str) -> None:
+    sentence = (
+        "Employees should not copy and paste any images or text from other sites on the internet, unless the "
+        "other site specifically says that the images have been copyright cleared."
+    )
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == "discouraged"
