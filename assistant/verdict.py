@@ -15,6 +15,8 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    words, one "or" alternative at a time, in a *may I* question with no negation: allowed). A condition
    rule ("must only ... via a school account", "sanctioned by the school") is allowed when the question
    says its condition is met, and prohibited when it says it is skipped ("without telling anyone").
+   A duty limited to a situation ("should respond ... where a request has been made") is not required
+   when the question says the situation does not hold ("nobody's asked for an answer").
    A permission limited in another clause ("may X, but must not Y") is conditional too.
 4. A restriction to an approved channel ("must only ... via a school account", "used only for
    professional communications") read against a question about a personal or social alternative
@@ -155,6 +157,7 @@ _REFUSALS = (
     r"\bwithout (?:telling|asking|checking with|letting) (?:anyone|anybody|the head|school)\b",
     r"\bwithout (?:asking|permission|approval)\b",
     r"\b(?:never|not|haven'?t) asked\b",
+    r"\bno(?:body|one|[- ]one)(?:'s| has)? asked\b",
     r"\bdidn'?t ask\b",
     r"\bno permission\b",
 )
@@ -169,6 +172,8 @@ _CONDITION_NOT_MET = _any(
     r"\bsays? nothing\b",
     r"\bno one knows\b",
 )
+# "should respond ... where a request for a response has been made": a duty that holds only in a situation
+_DUTY_IN_A_SITUATION = _any(r"\b(?:should|must)\b.*\b(?:where|if|when)\b")
 _RESTRICTION = _any(r"\bmust only\b", r"\bmay only\b", r"\bused only for\b", r"\bonly (?:take place )?via\b")
 _OUTSIDE_RESTRICTION = _any(
     r"\bgmail\b",
@@ -292,6 +297,8 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
         cue = "prohibited"
     elif cue == "conditional" and kind == "permission" and _condition_met(best, question):
         cue = "allowed"
+    elif cue == "required" and _DUTY_IN_A_SITUATION.search(best) and _CONDITION_NOT_MET.search(question):
+        cue = "not_required"
     elif cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
         cue = "conditional"
     return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best)

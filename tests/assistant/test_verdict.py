@@ -193,3 +193,14 @@ def test_a_question_saying_the_exception_is_not_given_leaves_the_ban_standing(qu
         "other site specifically says that the images have been copyright cleared."
     )
     assert read_verdict(question, sentence, overlap_with(question)).verdict == "discouraged"
+
+
+def test_a_duty_limited_to_a_situation_the_question_rules_out_is_not_required() -> None:
+    sentence = (
+        "They should respond to emails within 24 hours during their working week where a request for a "
+        "response has been made."
+    )
+    ruled_out = "Do I have to reply within 24 hours to every email, even FYI ones where nobody's asked for an answer?"
+    plain = "Do I have to reply to emails within 24 hours?"
+    assert read_verdict(ruled_out, sentence, overlap_with(ruled_out)).verdict == "allowed"
+    assert read_verdict(plain, sentence, overlap_with(plain)).verdict == "required"
