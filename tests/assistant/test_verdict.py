@@ -143,13 +143,15 @@ def test_a_condition_the_question_says_is_met_allows_and_one_it_says_is_not_met_
     assert read_verdict(secret, blog_rule, overlap_with(secret)).verdict == "prohibited"
 
 
+USB_RULE = (
+    "USB memory sticks are not permitted for trust data, except that an encrypted USB device may be used "
+    "with the approval of the IT Service Desk."
+)
+
+
 def test_an_exception_after_the_ban_in_the_same_sentence_makes_it_a_condition() -> None:
-    sentence = (
-        "USB memory sticks are not permitted for trust data, except that an encrypted USB device may be used "
-        "with the approval of the IT Service Desk."
-    )
     question = "Can I use the encrypted USB stick IT gave me for coursework?"
-    assert read_verdict(question, sentence, overlap_with(question)).verdict == "conditional"
+    assert read_verdict(question, USB_RULE, overlap_with(question)).verdict == "conditional"
 
 
 def test_an_unless_belonging_to_another_rule_of_the_sentence_does_not_soften_a_ban() -> None:
@@ -159,12 +161,8 @@ def test_an_unless_belonging_to_another_rule_of_the_sentence_does_not_soften_a_b
 
 
 def test_an_attached_exception_the_question_meets_allows() -> None:
-    sentence = (
-        "USB memory sticks are not permitted for trust data, except that an encrypted USB device may be used "
-        "with the approval of the IT Service Desk."
-    )
     question = "Can I keep trust data on a USB memory stick? Mine is encrypted, with approval from the IT Service Desk."
-    assert read_verdict(question, sentence, overlap_with(question)).verdict == "allowed"
+    assert read_verdict(question, USB_RULE, overlap_with(question)).verdict == "allowed"
 
 
 def test_a_question_saying_the_policy_is_silent_does_not_refuse_a_condition() -> None:
