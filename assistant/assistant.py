@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 # Calibrated on the dev split of the bundled policy (see `policyqa eval --calibrate` and README).
 DEFAULT_RELEVANCE_FLOOR = -0.02  # `policyqa eval --calibrate` on the dev split
 CALIBRATED_FLOORS = {TUNED_EMBEDDING_MODEL: -0.04}  # the same calibration, per model that has its own
+# A policy with a question bank is judged by its closest bank question instead (same calibration).
+DEFAULT_BANK_RELEVANCE_FLOOR = 0.15
+CALIBRATED_BANK_FLOORS = {TUNED_EMBEDDING_MODEL: 0.17}
 SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)
 SENTENCE_OVERLAP_WEIGHT = 0.15
 FIRST_RULE_BONUS = 0.1
@@ -83,9 +86,13 @@ class Assistant:
         self.vocabulary = vocabulary or load_vocabulary()
         self._loaded: dict[str, _Loaded] = {}
         self._chat_model: object | None = None
-        calibrated = CALIBRATED_FLOORS.get(settings.embedding_model, DEFAULT_RELEVANCE_FLOOR)
+        override = settings.not_covered_threshold
+        model = settings.embedding_model
         self.relevance_floor = (
-            settings.not_covered_threshold if settings.not_covered_threshold is not None else calibrated
+            override if override is not None else CALIBRATED_FLOORS.get(model, DEFAULT_RELEVANCE_FLOOR)
+        )
+        self.bank_relevance_floor = (
+            override if override is not None else CALIBRATED_BANK_FLOORS.get(model, DEFAULT_BANK_RELEVANCE_FLOOR)
         )
         self.weights = RetrievalWeights(rerank=settings.use_reranker)
 
@@ -122,6 +129,7 @@ class Assistant:
             self.vocabulary,
             self.index.load_sentence_vectors(entry),
             self.weights,
+            self.index.load_bank_vectors(entry),
         )
         off_topic = OffTopicDetector.for_policy(self.embeddings, retriever.sentence_vectors)
         loaded = _Loaded(entry=entry, policy=policy, retriever=retriever, off_topic=off_topic)
@@ -154,19 +162,18 @@ class Assistant:
         timings["retrieve"] = _ms(t0)
         t0 = time.perf_counter()
         relevance = self.relevance(retrieval, loaded.off_topic)
-        if not retrieval.named_ids and (
-            relevance < self.relevance_floor or self._lacks_answer_type(query, loaded.policy, retrieval)
-        ):
+        floor = self.floor_for(loaded.retriever)
+        if not retrieval.named_ids and (relevance < floor or self._lacks_answer_type(query, loaded.policy, retrieval)):
             return self._not_covered(
                 question,
                 loaded,
                 retrieval,
                 timings,
                 started,
-                relevance=relevance,
+                margin=relevance - floor,
                 note=injection_note,
             )
-        answer = self._answer(question, query, loaded, retrieval, relevance)
+        answer = self._answer(question, query, loaded, retrieval, relevance - floor)
         timings["decide_compose"] = _ms(t0)
         notes = [injection_note] if injected else []
         if self.settings.llm:
@@ -211,16 +218,25 @@ class Assistant:
         top = [policy.paragraph(item.paragraph_id) for item in retrieval.paragraphs[:ANSWER_TYPE_DEPTH]]
         return missing_answer_type(query, " ".join(p.text for p in top if p is not None))
 
+    def floor_for(self, retriever: Retriever) -> float:
+        """The calibrated relevance floor for this policy: banked policies are scored on another scale."""
+        return self.bank_relevance_floor if retriever.has_bank else self.relevance_floor
+
     def relevance(self, retrieval: Retrieval, off_topic: OffTopicDetector | None = None) -> float:
-        """How much better the best paragraph matches than the nearest topic of another policy."""
+        """How much better the question matches this policy than the nearest topic of another policy: through
+        its closest bank question when the policy has a question bank (on dev that separates covered from
+        not covered better than any paragraph does), else through the best paragraph."""
         if not retrieval.paragraphs:
             return -1.0
-        top = retrieval.paragraphs[0].signals
-        best = max(top.get("sentence", 0.0), top.get("dense", 0.0))
+        if retrieval.bank_similarities is not None:
+            best = float(retrieval.bank_similarities.max())
+        else:
+            top = retrieval.paragraphs[0].signals
+            best = max(top.get("sentence", 0.0), top.get("dense", 0.0))
         other = off_topic.closest(retrieval.query_vector)[0] if off_topic is not None else 0.0
         return float(best - other)
 
-    def _answer(self, question: str, query: str, loaded: _Loaded, retrieval: Retrieval, relevance: float) -> Answer:
+    def _answer(self, question: str, query: str, loaded: _Loaded, retrieval: Retrieval, margin: float) -> Answer:
         policy = loaded.policy
         retriever = loaded.retriever
         kind = question_kind(query)
@@ -261,7 +277,7 @@ class Assistant:
             citations=citations,
             retrieved=retrieval.paragraphs,
             contacts=self._contacts(policy, cited, query),
-            confidence=_confidence(relevance, self.relevance_floor),
+            confidence=_confidence(margin),
             timings_ms={},
             deciding_sentence=deciding.sentence,
         )
@@ -340,7 +356,7 @@ class Assistant:
         retrieval: Retrieval | None,
         timings: dict[str, float],
         started: float,
-        relevance: float = 0.0,
+        margin: float = 0.0,
         note: str = "",
     ) -> Answer:
         checked = [item.paragraph_id for item in retrieval.paragraphs[:3]] if retrieval else []
@@ -356,7 +372,7 @@ class Assistant:
             citations=(),
             retrieved=retrieval.paragraphs if retrieval else (),
             contacts=contacts,
-            confidence=round(1.0 - _confidence(relevance, self.relevance_floor), 3),
+            confidence=round(1.0 - _confidence(margin), 3),
             timings_ms=timings,
             note=note,
         )
@@ -393,8 +409,9 @@ def _best_quote(policy: ParsedPolicy, paragraph_id: str, extractive: Answer) -> 
     return sentences[0] if sentences else ""
 
 
-def _confidence(relevance: float, floor: float) -> float:
-    return round(1.0 / (1.0 + math.exp(-12.0 * (relevance - floor))), 3)
+def _confidence(margin: float) -> float:
+    """From the relevance margin over the floor: 0.5 at the floor, towards 1 well above it."""
+    return round(1.0 / (1.0 + math.exp(-12.0 * margin)), 3)
 
 
 def _ms(start: float) -> float:

@@ -2,7 +2,8 @@
 
 Signals (each kept only because the dev-split eval says it helps; see README "Retrieval"):
 best-sentence similarity inside the paragraph, share of query words the paragraph holds, a match on the
-heading, and a prior that keeps tables/appendices (e.g. a table of changes) down unless asked for.
+heading, a prior that keeps tables/appendices (e.g. a table of changes) down unless asked for, and, when
+the policy has a question bank, how close the question is to the bank's questions for each paragraph.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from assistant.dense import DenseSearch
 from assistant.lexical import LexicalIndex, lexical_tokens
 from assistant.vocabulary import Vocabulary
 from core.text import words
-from core.types import ParsedPolicy, RetrievedParagraph, normalise_paragraph_id
+from core.types import ExampleQuestion, ParsedPolicy, RetrievedParagraph, normalise_paragraph_id
 
 _ID_MENTION = re.compile(
     r"\b(?:appendix|annex)\s+[a-z0-9]{1,3}\b|\b\d{1,2}(?:\.\d{1,2}){1,3}\b|\b\d{1,2}\([a-z]{1,4}\)"
@@ -48,6 +49,7 @@ class RetrievalWeights:
     history_table_boost: float = 0.05
     table_demotion: float = 1.0
     contact: float = 0.04
+    bank: float = 0.45
     rerank: bool = True
     sentence_rank: bool = True
 
@@ -61,6 +63,7 @@ class Retrieval:
     expanded_query: str
     named_ids: tuple[str, ...]
     sentence_similarities: np.ndarray
+    bank_similarities: np.ndarray | None = None
 
 
 class Retriever:
@@ -72,6 +75,7 @@ class Retriever:
         vocabulary: Vocabulary,
         sentences: tuple[list[tuple[str, str]], np.ndarray] | None,
         weights: RetrievalWeights = RetrievalWeights(),
+        bank: tuple[list[ExampleQuestion], np.ndarray] | None = None,
     ) -> None:
         self.policy = policy
         self.dense = dense
@@ -99,6 +103,15 @@ class Retriever:
             for token in tokens:
                 frequency[token] = frequency.get(token, 0) + 1
         self.sentence_frequency = frequency
+        if bank is not None and len(bank[0]):
+            examples, bank_matrix = bank
+            self._bank_positions = np.asarray([self._position.get(e.paragraph_id, -1) for e in examples])
+            known = self._bank_positions >= 0
+            self._bank_positions = self._bank_positions[known]
+            self._bank_vectors = bank_matrix.astype(np.float32)[known]
+        else:
+            self._bank_positions = np.zeros(0, dtype=np.int64)
+            self._bank_vectors = np.zeros((0, 1), dtype=np.float32)
 
     def rarest_shared(self, question_words: set[str]) -> str | None:
         """The question word that the fewest policy sentences use (the most specific one), if any."""
@@ -133,6 +146,9 @@ class Retriever:
         sentence_similarities = self.sentence_similarities(query_vector)
         best_sentence = self._best_sentence_per_paragraph(sentence_similarities)
         rankings = [dense_scores, bm25, best_sentence] if self.weights.sentence_rank else [dense_scores, bm25]
+        bank = self.bank_similarities(query_vector)
+        if bank is not None:
+            rankings.append(bank)
         fused = _rrf(rankings, self.weights.rrf_k)
         signals: dict[str, np.ndarray] = {
             "dense": dense_scores,
@@ -140,6 +156,9 @@ class Retriever:
             "rrf": fused.copy(),
             "sentence": best_sentence,
         }
+        if bank is not None:
+            fused = fused + self.weights.bank * bank
+            signals["bank"] = bank
         if self.weights.rerank:
             overlap = self.lexical.overlap(expanded)
             heading = self._heading_match(expanded)
@@ -176,7 +195,21 @@ class Retriever:
             expanded_query=expanded,
             named_ids=named,
             sentence_similarities=sentence_similarities,
+            bank_similarities=bank,
         )
+
+    @property
+    def has_bank(self) -> bool:
+        return bool(len(self._bank_positions))
+
+    def bank_similarities(self, query_vector: np.ndarray) -> np.ndarray | None:
+        """Per paragraph, the similarity of the closest bank question that it answers (0 for none); None
+        when the policy has no question bank."""
+        if not len(self._bank_positions):
+            return None
+        best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)
+        np.maximum.at(best, self._bank_positions, self._bank_vectors @ query_vector)
+        return best
 
     def _best_sentence_per_paragraph(self, similarities: np.ndarray) -> np.ndarray:
         best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)

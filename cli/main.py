@@ -342,7 +342,7 @@ def _calibrate(settings, gold: Path | None, policy: str | None, split: str) -> N
     entry = assistant.index.entry(policy)
     questions = load_gold(gold or default_gold_path(settings, entry.policy_id), split)
     scores = relevances(assistant, entry.policy_id, questions)
-    results = score_floors(scores, [q.answerable for q in questions], [x / 100 for x in range(-12, 14, 2)])
+    results = score_floors(scores, [q.answerable for q in questions], [x / 100 for x in range(-12, 26, 2)])
     table = Table(title=f"not-covered floor on {entry.policy_id} · split {split} · n={len(questions)}")
     for column in ("floor", "precision", "recall", "F1", "answerable refused"):
         table.add_column(column, justify="right")
@@ -352,8 +352,9 @@ def _calibrate(settings, gold: Path | None, policy: str | None, split: str) -> N
         )
     console.print(table)
     best = best_floor(results)
+    now = assistant.floor_for(assistant.load(entry.policy_id).retriever)
     console.print(
-        f"Best floor: {best.floor:+.2f} (F1 {best.f1:.2f}); now {assistant.relevance_floor:+.2f}. "
+        f"Best floor: {best.floor:+.2f} (F1 {best.f1:.2f}); now {now:+.2f}. "
         "Set POLICYQA_NOT_COVERED_THRESHOLD to override.",
         soft_wrap=True,
     )

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home, description="Where indexes and feedback live.")
     policies_dir: Path = Field(default=PROJECT_ROOT / "data" / "policies")
     gold_dir: Path = Field(default=PROJECT_ROOT / "data" / "gold")
+    questions_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "questions",
+        description="Question banks, `<policy id>.jsonl`: example staff questions with the paragraph that answers "
+        "each; retrieval matches new questions against them too. Optional per policy.",
+    )
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
         description="`all-MiniLM-L6-v2` (packaged), `policyqa-minilm-l6-school` (its tuned copy, `make model`) or a "

@@ -76,6 +76,14 @@ class ParsedPolicy:
 
 
 @dataclass(frozen=True)
+class ExampleQuestion:
+    """A staff question known to be answered by one paragraph (a policy's question bank, `data/questions`)."""
+
+    paragraph_id: str
+    question: str
+
+
+@dataclass(frozen=True)
 class Chunk:
     """What is embedded: a paragraph (or a window of a long one) with its heading path as context."""
 

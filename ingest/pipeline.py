@@ -15,9 +15,10 @@ from langchain_core.embeddings import Embeddings
 from core.config import Settings
 from core.errors import InputError
 from core.text import split_sentences
-from core.types import ParsedPolicy, SourceDocument
+from core.types import ExampleQuestion, ParsedPolicy, SourceDocument
 from ingest.chunker import CHUNKER_VERSION, approximate_tokens, chunk_paragraphs
 from ingest.parser import parse_policy
+from ingest.question_bank import bank_hash, load_question_bank, question_bank_path
 from ingest.readers import SUPPORTED_SUFFIXES, read_document
 from ingest.store import IndexSignature, PolicyIndex
 
@@ -83,10 +84,14 @@ def ingest_policy(
     settings: Settings,
     progress: Progress | None = None,
     force: bool = False,
+    bank: tuple[ExampleQuestion, ...] | None = None,
 ) -> IngestReport:
-    """Embed and index one parsed policy; a no-op when the same content is already indexed."""
+    """Embed and index one parsed policy and its question bank (by default the one in settings.questions_dir);
+    a no-op when the same content is already indexed."""
     started = time.perf_counter()
-    if not force and index.is_current(policy):
+    if bank is None:
+        bank = policy_bank(policy, settings)
+    if not force and index.is_current(policy, bank_hash(bank)):
         return IngestReport(
             policy.policy_id,
             policy.source_path,
@@ -104,7 +109,7 @@ def ingest_policy(
         settings.chunk_overlap_tokens,
     )
     sentence_pairs = [(p.id, s) for p in policy.paragraphs for s in split_sentences(p.text)]
-    total = len(chunks) + len(sentence_pairs)
+    total = len(chunks) + len(sentence_pairs) + len(bank)
     done = 0
     vectors: list[list[float]] = []
     for batch in _batches([chunk.embed_text for chunk in chunks], settings.embedding_batch_size):
@@ -117,7 +122,19 @@ def ingest_policy(
         done += len(batch)
         _report(progress, policy.policy_id, done, total)
     matrix = np.asarray(sentence_vectors, dtype=np.float32).reshape(len(sentence_pairs), -1)
-    index.replace_policy(policy, chunks, vectors, sentences=(sentence_pairs, matrix))
+    bank_vectors: list[list[float]] = []
+    for batch in _batches([example.question for example in bank], settings.embedding_batch_size):
+        bank_vectors.extend(embeddings.embed_documents(batch))
+        done += len(batch)
+        _report(progress, policy.policy_id, done, total)
+    bank_matrix = np.asarray(bank_vectors, dtype=np.float32)
+    index.replace_policy(
+        policy,
+        chunks,
+        vectors,
+        sentences=(sentence_pairs, matrix),
+        bank=(bank, bank_matrix, bank_hash(bank)) if bank else None,
+    )
     return IngestReport(
         policy.policy_id,
         policy.source_path,
@@ -126,6 +143,10 @@ def ingest_policy(
         time.perf_counter() - started,
         False,
     )
+
+
+def policy_bank(policy: ParsedPolicy, settings: Settings) -> tuple[ExampleQuestion, ...]:
+    return load_question_bank(question_bank_path(settings.questions_dir, policy.policy_id), policy)
 
 
 def _indexed_chunks(index: PolicyIndex, policy_id: str) -> int:
@@ -154,7 +175,7 @@ def already_indexed(policies: Sequence[ParsedPolicy], settings: Settings) -> lis
     reports = []
     for policy in policies:
         started = time.perf_counter()
-        if not index.is_current(policy):
+        if not index.is_current(policy, bank_hash(policy_bank(policy, settings))):
             return None
         reports.append(
             IngestReport(

@@ -24,7 +24,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from core.errors import IndexMismatchError, IndexMissingError, UnknownPolicyError
-from core.types import Chunk, Contact, Paragraph, ParsedPolicy
+from core.types import Chunk, Contact, ExampleQuestion, Paragraph, ParsedPolicy
 from ingest.parser import PARSER_VERSION
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class PolicyEntry:
     chunks: int
     ingested_at: float
     parser_version: str = ""
+    bank_hash: str = ""
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -203,12 +204,26 @@ class PolicyIndex:
         pairs = list(zip(data["paragraph_ids"].tolist(), data["sentences"].tolist(), strict=True))
         return pairs, data["vectors"]
 
+    def load_bank_vectors(self, entry: PolicyEntry) -> tuple[list[ExampleQuestion], np.ndarray] | None:
+        """The policy's question bank and its vectors; None when it was indexed without one."""
+        path = self.root / _bank_file(entry.snapshot)
+        if not entry.bank_hash or not path.exists():
+            return None
+        data = np.load(path, allow_pickle=False)
+        examples = [
+            ExampleQuestion(paragraph_id=pid, question=question)
+            for pid, question in zip(data["paragraph_ids"].tolist(), data["questions"].tolist(), strict=True)
+        ]
+        return examples, data["vectors"]
+
     # --- writing --------------------------------------------------------------------------------------
-    def is_current(self, policy: ParsedPolicy) -> bool:
+    def is_current(self, policy: ParsedPolicy, bank_hash: str = "") -> bool:
         manifest = self._read_manifest()
         self.check_compatible(manifest)
         entry = manifest.get("policies", {}).get(policy.policy_id)
         if not entry or entry["content_hash"] != policy.content_hash:
+            return False
+        if entry.get("bank_hash", "") != bank_hash:
             return False
         if entry.get("parser_version") != PARSER_VERSION:
             return False
@@ -222,6 +237,7 @@ class PolicyIndex:
         chunks: Sequence[Chunk],
         vectors: Sequence[Sequence[float]],
         sentences: tuple[list[tuple[str, str]], np.ndarray] | None = None,
+        bank: tuple[Sequence[ExampleQuestion], np.ndarray, str] | None = None,
         on_batch: Callable[[int], None] | None = None,
         batch_size: int = 64,
     ) -> PolicyEntry:
@@ -229,7 +245,8 @@ class PolicyIndex:
         manifest = self._read_manifest()
         self.check_compatible(manifest)
         built_with = f"{self.signature.embedding_model}|{self.signature.chunker_version}|{PARSER_VERSION}"
-        key = hashlib.sha256(f"{policy.content_hash}|{built_with}".encode()).hexdigest()[:12]
+        bank_hash = bank[2] if bank is not None else ""
+        key = hashlib.sha256(f"{policy.content_hash}|{built_with}|{bank_hash}".encode()).hexdigest()[:12]
         name = collection_name(policy.policy_id, key)
         client = self._chroma()
         with contextlib.suppress(Exception):
@@ -260,6 +277,14 @@ class PolicyIndex:
                 sentences=np.array([text for _, text in pairs], dtype=str),
                 vectors=matrix.astype(np.float32),
             )
+        if bank is not None:
+            examples, bank_matrix, _ = bank
+            np.savez(
+                self.root / _bank_file(snapshot),
+                paragraph_ids=np.array([example.paragraph_id for example in examples], dtype=str),
+                questions=np.array([example.question for example in examples], dtype=str),
+                vectors=bank_matrix.astype(np.float32),
+            )
         entry = PolicyEntry(
             policy_id=policy.policy_id,
             title=policy.title,
@@ -271,6 +296,7 @@ class PolicyIndex:
             chunks=len(chunks),
             ingested_at=time.time(),
             parser_version=PARSER_VERSION,
+            bank_hash=bank_hash,
         )
         manifest = self._read_manifest()
         manifest["format"] = MANIFEST_FORMAT
@@ -294,6 +320,7 @@ class PolicyIndex:
         for entry in manifest.get("policies", {}).values():
             live_files.add(entry["snapshot"])
             live_files.add(entry["snapshot"].replace(".json", ".sentences.npz"))
+            live_files.add(_bank_file(entry["snapshot"]))
         client = self._chroma()
         for collection in client.list_collections():
             name = collection if isinstance(collection, str) else collection.name
@@ -306,6 +333,10 @@ class PolicyIndex:
                 if f"policies/{path.name}" not in live_files:
                     with contextlib.suppress(OSError):
                         path.unlink()
+
+
+def _bank_file(snapshot: str) -> str:
+    return snapshot.replace(".json", ".bank.npz")
 
 
 def collection_name(policy_id: str, key: str) -> str:

@@ -11,9 +11,22 @@ def test_tuned_model_resolves_to_its_built_folder() -> None:
 
 
 def test_each_model_uses_its_own_calibrated_floor(isolated_home) -> None:
-    from assistant.assistant import CALIBRATED_FLOORS, DEFAULT_RELEVANCE_FLOOR, Assistant
+    from assistant.assistant import (
+        CALIBRATED_BANK_FLOORS,
+        CALIBRATED_FLOORS,
+        DEFAULT_BANK_RELEVANCE_FLOOR,
+        DEFAULT_RELEVANCE_FLOOR,
+        Assistant,
+    )
 
     assert Assistant(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL)).relevance_floor == DEFAULT_RELEVANCE_FLOOR
     tuned = Assistant(Settings(embedding_model=TUNED_EMBEDDING_MODEL)).relevance_floor
     assert tuned == CALIBRATED_FLOORS[TUNED_EMBEDDING_MODEL] != DEFAULT_RELEVANCE_FLOOR
-    assert Assistant(Settings(embedding_model=TUNED_EMBEDDING_MODEL, not_covered_threshold=0.1)).relevance_floor == 0.1
+    packaged = Assistant(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL))
+    assert packaged.bank_relevance_floor == DEFAULT_BANK_RELEVANCE_FLOOR
+    assert (
+        Assistant(Settings(embedding_model=TUNED_EMBEDDING_MODEL)).bank_relevance_floor
+        == (CALIBRATED_BANK_FLOORS[TUNED_EMBEDDING_MODEL])
+    )
+    overridden = Assistant(Settings(embedding_model=TUNED_EMBEDDING_MODEL, not_covered_threshold=0.1))
+    assert overridden.relevance_floor == overridden.bank_relevance_floor == 0.1
