@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,7 +23,7 @@ from assistant.guard import check_question, strip_injection
 from assistant.lexical import lexical_tokens
 from assistant.offtopic import OffTopicDetector
 from assistant.retrieval import Retrieval, RetrievalWeights, Retriever, is_tabular
-from assistant.verdict import question_kind, read_verdict, sentence_cue
+from assistant.verdict import VerdictReading, question_kind, read_verdict, sentence_cue
 from assistant.vocabulary import Vocabulary, load_vocabulary
 from core.config import TUNED_EMBEDDING_MODEL, Settings
 from core.errors import PolicyQAError
@@ -50,6 +50,12 @@ RAREST_WORD_BONUS = 0.2
 SECOND_PARAGRAPH_GAP = 0.05  # fused-score gap to the top paragraph within which the runner-up is quoted too
 SECOND_SENTENCE_MARGIN = 0.2  # ...if its best sentence scores within this of the deciding sentence
 MAX_SUPPORT = 3  # at most three supporting sentences after the first line
+# A labelled question bank picks among the top paragraphs' rules (see Assistant._bank_guided); set on dev.
+BANK_VERDICT_DEPTH = 1
+BANK_VERDICT_NEIGHBOURS = 5
+BANK_VERDICT_MIN_SIMILARITY = 0.5
+BANK_VERDICT_MIN_SHARE = 0.6
+BANK_VERDICT_MARGIN = 0.3
 _SAFEGUARDING_WORDS = {
     "safeguard",
     "risk",
@@ -246,12 +252,13 @@ class Assistant:
         deciding = (with_cue or candidates)[0]
         deciding_paragraph = policy.paragraph(deciding.paragraph_id)
         factual = deciding_paragraph is not None and is_tabular(deciding_paragraph.text, deciding_paragraph.id)
-        reading = read_verdict(
-            query,
-            deciding.sentence,
-            lambda text: retriever.lexical.shared_weight(text, question_words),
-            factual,
-        )
+
+        def weight(text: str) -> float:
+            return retriever.lexical.shared_weight(text, question_words)
+
+        reading = read_verdict(query, deciding.sentence, weight, factual)
+        if not factual:
+            deciding, reading = self._bank_guided(retriever, retrieval, query, with_cue, deciding, reading, weight)
         support = [
             item
             for item in candidates
@@ -281,6 +288,36 @@ class Assistant:
             timings_ms={},
             deciding_sentence=deciding.sentence,
         )
+
+    def _bank_guided(
+        self,
+        retriever: Retriever,
+        retrieval: Retrieval,
+        query: str,
+        rules: list[Evidence],
+        deciding: Evidence,
+        reading: VerdictReading,
+        weight: Callable[[str], float],
+    ) -> tuple[Evidence, VerdictReading]:
+        """A sentence that reads as plain "allowed" (no restriction in it, and not an explicit "you are not
+        required to") is the weakest reading. When the labelled bank questions closest to this one agree on
+        another verdict that another rule of the top paragraph reads as, that rule decides: the bank says
+        which rule questions like this are about. The verdict is still read from the policy's sentence;
+        explicit readings (a ban, a condition, a duty, "not required") are never overridden (on dev,
+        overriding them lost as many answers as it won)."""
+        if reading.verdict != "allowed" or reading.cue == "not_required":
+            return deciding, reading
+        top = {item.paragraph_id for item in retrieval.paragraphs[:BANK_VERDICT_DEPTH]}
+        hint = retriever.bank_verdict(retrieval, top, BANK_VERDICT_NEIGHBOURS, BANK_VERDICT_MIN_SIMILARITY)
+        if hint is None or hint[0] == reading.verdict or hint[1] < BANK_VERDICT_MIN_SHARE:
+            return deciding, reading
+        for item in rules:
+            if item.score < deciding.score - BANK_VERDICT_MARGIN:
+                break
+            candidate = read_verdict(query, item.sentence, weight)
+            if candidate.verdict == hint[0]:
+                return item, candidate
+        return deciding, reading
 
     def _second_paragraph_support(
         self, retrieval: Retrieval, candidates: list[Evidence], deciding: Evidence, support: list[Evidence]

@@ -18,7 +18,7 @@ from assistant.dense import DenseSearch
 from assistant.lexical import LexicalIndex, lexical_tokens
 from assistant.vocabulary import Vocabulary
 from core.text import words
-from core.types import ExampleQuestion, ParsedPolicy, RetrievedParagraph, normalise_paragraph_id
+from core.types import ExampleQuestion, ParsedPolicy, RetrievedParagraph, Verdict, normalise_paragraph_id
 
 _ID_MENTION = re.compile(
     r"\b(?:appendix|annex)\s+[a-z0-9]{1,3}\b|\b\d{1,2}(?:\.\d{1,2}){1,3}\b|\b\d{1,2}\([a-z]{1,4}\)"
@@ -63,7 +63,8 @@ class Retrieval:
     expanded_query: str
     named_ids: tuple[str, ...]
     sentence_similarities: np.ndarray
-    bank_similarities: np.ndarray | None = None
+    bank_similarities: np.ndarray | None = None  # per paragraph: its closest bank question
+    bank_question_similarities: np.ndarray | None = None  # per bank question
 
 
 class Retriever:
@@ -103,15 +104,16 @@ class Retriever:
             for token in tokens:
                 frequency[token] = frequency.get(token, 0) + 1
         self.sentence_frequency = frequency
+        self._bank_positions = np.zeros(0, dtype=np.int64)
+        self._bank_vectors = np.zeros((0, 1), dtype=np.float32)
+        self._bank_verdicts: list[Verdict | None] = []
         if bank is not None and len(bank[0]):
             examples, bank_matrix = bank
-            self._bank_positions = np.asarray([self._position.get(e.paragraph_id, -1) for e in examples])
-            known = self._bank_positions >= 0
-            self._bank_positions = self._bank_positions[known]
+            positions = np.asarray([self._position.get(e.paragraph_id, -1) for e in examples])
+            known = positions >= 0
+            self._bank_positions = positions[known]
             self._bank_vectors = bank_matrix.astype(np.float32)[known]
-        else:
-            self._bank_positions = np.zeros(0, dtype=np.int64)
-            self._bank_vectors = np.zeros((0, 1), dtype=np.float32)
+            self._bank_verdicts = [e.verdict for e, keep in zip(examples, known, strict=True) if keep]
 
     def rarest_shared(self, question_words: set[str]) -> str | None:
         """The question word that the fewest policy sentences use (the most specific one), if any."""
@@ -146,7 +148,8 @@ class Retriever:
         sentence_similarities = self.sentence_similarities(query_vector)
         best_sentence = self._best_sentence_per_paragraph(sentence_similarities)
         rankings = [dense_scores, bm25, best_sentence] if self.weights.sentence_rank else [dense_scores, bm25]
-        bank = self.bank_similarities(query_vector)
+        question_similarities = self.bank_question_similarities(query_vector)
+        bank = self._best_per_paragraph(question_similarities) if question_similarities is not None else None
         if bank is not None:
             rankings.append(bank)
         fused = _rrf(rankings, self.weights.rrf_k)
@@ -196,23 +199,50 @@ class Retriever:
             named_ids=named,
             sentence_similarities=sentence_similarities,
             bank_similarities=bank,
+            bank_question_similarities=question_similarities,
         )
 
     @property
     def has_bank(self) -> bool:
         return bool(len(self._bank_positions))
 
-    def bank_similarities(self, query_vector: np.ndarray) -> np.ndarray | None:
-        """Per paragraph, the similarity of the closest bank question that it answers (0 for none); None
-        when the policy has no question bank."""
+    def bank_question_similarities(self, query_vector: np.ndarray) -> np.ndarray | None:
+        """The question's similarity to every bank question; None when the policy has no question bank."""
         if not len(self._bank_positions):
             return None
-        best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)
         # einsum, not `@`: a bank this size wakes OpenBLAS's thread pool, which then fights the embedding
         # model's threads for the two cores (warm ask p50 14 ms -> 100 ms); einsum stays on this thread.
-        similarities = np.einsum("ij,j->i", self._bank_vectors, query_vector)
-        np.maximum.at(best, self._bank_positions, similarities)
+        return np.einsum("ij,j->i", self._bank_vectors, query_vector)
+
+    def _best_per_paragraph(self, question_similarities: np.ndarray) -> np.ndarray:
+        """Per paragraph, the similarity of the closest bank question that it answers (0 for none)."""
+        best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)
+        np.maximum.at(best, self._bank_positions, question_similarities)
         return best
+
+    def bank_verdict(
+        self, retrieval: Retrieval, paragraph_ids: set[str], neighbours: int, min_similarity: float
+    ) -> tuple[Verdict, float] | None:
+        """The verdict the bank's closest labelled questions about these paragraphs carry, with its share of
+        their similarity-weighted vote; None without a labelled bank or a close enough question."""
+        similarities = retrieval.bank_question_similarities
+        if similarities is None or not any(self._bank_verdicts):
+            return None
+        positions = {self._position[pid] for pid in paragraph_ids if pid in self._position}
+        votes: dict[Verdict, float] = {}
+        taken = 0
+        for index in np.argsort(-similarities):
+            if similarities[index] < min_similarity or taken == neighbours:
+                break
+            verdict = self._bank_verdicts[index]
+            if verdict is None or int(self._bank_positions[index]) not in positions:
+                continue
+            votes[verdict] = votes.get(verdict, 0.0) + float(similarities[index])
+            taken += 1
+        if not votes:
+            return None
+        best = max(votes, key=lambda verdict: votes[verdict])
+        return best, votes[best] / sum(votes.values())
 
     def _best_sentence_per_paragraph(self, similarities: np.ndarray) -> np.ndarray:
         best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)

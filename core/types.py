@@ -81,6 +81,7 @@ class ExampleQuestion:
 
     paragraph_id: str
     question: str
+    verdict: Verdict | None = None  # what the policy says to it, when the bank's author gave one
 
 
 @dataclass(frozen=True)

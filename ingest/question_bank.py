@@ -14,7 +14,9 @@ import logging
 from pathlib import Path
 
 from core.errors import InputError
-from core.types import ExampleQuestion, ParsedPolicy
+from core.types import VERDICTS, ExampleQuestion, ParsedPolicy
+
+ANSWER_VERDICTS = tuple(verdict for verdict in VERDICTS if verdict != "not_covered")  # a bank question is answered
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,16 @@ def load_question_bank(path: Path, policy: ParsedPolicy) -> tuple[ExampleQuestio
         try:
             row = json.loads(line)
             paragraph_id, question = str(row["paragraph"]), str(row["question"]).strip()
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            verdict = row.get("verdict")
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(
                 f"{path.name} line {number} is not a question-bank line "
-                '({"paragraph": "7.4.2", "question": "..."}): fix or delete it.'
+                '({"paragraph": "7.4.2", "question": "...", "verdict": optional}): fix or delete it.'
             ) from exc
+        if verdict is not None and verdict not in ANSWER_VERDICTS:
+            raise InputError(
+                f"{path.name} line {number}: verdict {verdict!r} is not one of {', '.join(ANSWER_VERDICTS)}."
+            )
         paragraph = policy.paragraph(paragraph_id)
         if paragraph is None:
             unknown.add(paragraph_id)
@@ -51,7 +58,7 @@ def load_question_bank(path: Path, policy: ParsedPolicy) -> tuple[ExampleQuestio
         key = (paragraph.id, question.casefold())
         if question and key not in seen:
             seen.add(key)
-            examples.append(ExampleQuestion(paragraph_id=paragraph.id, question=question))
+            examples.append(ExampleQuestion(paragraph_id=paragraph.id, question=question, verdict=verdict))
     if unknown:
         log.warning(
             "%s: skipped questions for paragraphs %s, which %s does not have",
@@ -66,5 +73,5 @@ def bank_hash(examples: tuple[ExampleQuestion, ...]) -> str:
     """Identifies a bank's content, so a changed bank re-indexes the policy; "" for no bank."""
     if not examples:
         return ""
-    text = "\n".join(f"{example.paragraph_id}\t{example.question}" for example in examples)
+    text = "\n".join(f"{e.paragraph_id}\t{e.question}\t{e.verdict or ''}" for e in examples)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -210,9 +210,11 @@ class PolicyIndex:
         if not entry.bank_hash or not path.exists():
             return None
         data = np.load(path, allow_pickle=False)
+        ids, questions = data["paragraph_ids"].tolist(), data["questions"].tolist()
+        verdicts = data["verdicts"].tolist() if "verdicts" in data else [""] * len(ids)
         examples = [
-            ExampleQuestion(paragraph_id=pid, question=question)
-            for pid, question in zip(data["paragraph_ids"].tolist(), data["questions"].tolist(), strict=True)
+            ExampleQuestion(paragraph_id=pid, question=question, verdict=verdict or None)
+            for pid, question, verdict in zip(ids, questions, verdicts, strict=True)
         ]
         return examples, data["vectors"]
 
@@ -283,6 +285,7 @@ class PolicyIndex:
                 self.root / _bank_file(snapshot),
                 paragraph_ids=np.array([example.paragraph_id for example in examples], dtype=str),
                 questions=np.array([example.question for example in examples], dtype=str),
+                verdicts=np.array([example.verdict or "" for example in examples], dtype=str),
                 vectors=bank_matrix.astype(np.float32),
             )
         entry = PolicyEntry(

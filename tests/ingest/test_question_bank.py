@@ -57,6 +57,20 @@ def test_bank_keeps_known_paragraphs_once_and_skips_the_rest(tmp_path: Path) -> 
     )
 
 
+def test_bank_verdicts_are_optional_and_checked(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "p.jsonl",
+        [
+            {"paragraph": "2.1", "question": "Can I use Gmail for marking?", "verdict": "prohibited"},
+            {"paragraph": "3.1", "question": "Can I check my mobile in class?"},
+        ],
+    )
+    assert [e.verdict for e in load_question_bank(path, _policy())] == ["prohibited", None]
+    _write(path, [{"paragraph": "2.1", "question": "Gmail?", "verdict": "not_covered"}])
+    with pytest.raises(InputError, match="line 1: verdict 'not_covered'"):
+        load_question_bank(path, _policy())
+
+
 def test_a_missing_bank_is_empty_and_a_broken_line_names_itself(tmp_path: Path) -> None:
     assert load_question_bank(tmp_path / "none.jsonl", _policy()) == ()
     path = _write(tmp_path / "p.jsonl", [{"paragraph": "2.1", "question": "ok?"}, '{"question": "no paragraph"}'])
@@ -67,7 +81,7 @@ def test_a_missing_bank_is_empty_and_a_broken_line_names_itself(tmp_path: Path) 
 def test_bank_is_indexed_with_the_policy_and_a_changed_bank_reindexes(settings: Settings, tmp_path: Path) -> None:
     fake = HashingEmbeddings()
     index, embeddings = open_index(settings, fake)
-    first = (ExampleQuestion("3.1", "Can I check my mobile in class?"),)
+    first = (ExampleQuestion("3.1", "Can I check my mobile in class?", "prohibited"),)
     ingest_policy(_policy(), index, embeddings, settings, bank=first)
     entry = index.entry("p")
     loaded = index.load_bank_vectors(entry)
