@@ -16,9 +16,9 @@ FLOORS = {
         "hit@5": 0.96,
         "mrr@10": 0.90,
         "citation_precision": 0.82,
-        "citation_recall": 0.77,
-        "key_fact_recall": 0.76,
-        "verdict_accuracy": 0.66,
+        "citation_recall": 0.79,
+        "key_fact_recall": 0.79,
+        "verdict_accuracy": 0.68,
         "abstention_f1": 0.85,
     },
     ("riverside-acceptable-use-policy", None): {
@@ -31,6 +31,12 @@ FLOORS = {
         "verdict_accuracy": 0.62,
         "abstention_f1": 0.55,
     },
+}
+# With its question bank the bundled policy also beats the naive baseline's recall, which "cites" every paragraph
+# its four 1,000-character chunks touch; riverside has no bank and does not (README "Measured results").
+BEATS_NAIVE_TOO = {
+    "social-media-and-electronic-communications-policy": ("citation_recall", "key_fact_recall"),
+    "riverside-acceptable-use-policy": (),
 }
 GOLD = {
     "social-media-and-electronic-communications-policy": BUNDLED_GOLD,
@@ -45,7 +51,7 @@ def test_metrics_stay_above_their_floors(real_assistant, policy: str, split: str
     below = {name: (metrics[name], floor) for name, floor in FLOORS[(policy, split)].items() if metrics[name] < floor}
     assert below == {}, f"metrics below their floors (measured, floor): {below}"
     assert comparison.naive is not None
-    for name in ("hit@1", "hit@5", "mrr@10", "citation_precision", "verdict_accuracy"):
+    for name in ("hit@1", "hit@5", "mrr@10", "citation_precision", "verdict_accuracy", *BEATS_NAIVE_TOO[policy]):
         assert metrics[name] >= comparison.naive.metrics[name], f"{name} fell below the naive baseline"
 
 
@@ -58,7 +64,7 @@ TUNED_FLOORS = {
         "citation_precision": 0.93,
         "citation_recall": 0.83,
         "key_fact_recall": 0.81,
-        "verdict_accuracy": 0.74,
+        "verdict_accuracy": 0.76,
         "abstention_f1": 0.93,
     },
     ("riverside-acceptable-use-policy", None): {
