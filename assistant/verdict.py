@@ -5,8 +5,8 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
 2. Its *cue* is the first of these that matches: not_required ("not be required to", "do not have to") >
    prohibited ("must not", "not permitted", "not acceptable", "will not be tolerated", imperative "do not") >
    discouraged ("advised not to", "should not", "refrain", "sparingly") > conditional ("only ... via/with/for",
-   "unless", "with permission", "sanctioned by", "consider whether") > conditional duty ("If/Where X, ...
-   should": conditional for a *may I* question, required otherwise) > permissive
+   "unless", "with permission", "sanctioned by", "consider whether", "applies ... if") > conditional duty
+   ("If/Where X, ... should": conditional for a *may I* question, required otherwise) > permissive
    ("feel able to", "may be used", "is permitted") > required ("must", "should", "ensure", "will consider") >
    allowed ("may", "can").
 3. An exception in the clause, or attached right after it ("not permitted, except that ... may"), turns a
@@ -109,6 +109,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bconsider whether\b",
             r"\bconsideration (?:should be )?given\b",
             r"\bused only for\b",
+            r"\bappl(?:y|ies)\b[^.;]*\bif\b",  # "it applies ... off-duty if there is a detrimental effect"
         ),
     ),
     (

@@ -29,6 +29,8 @@ def overlap_with(question: str):
         ("Child Exploitation and Online Protection (CEOP) website.", None),
         ("Employees cannot use school equipment for personal business.", "prohibited"),
         ("Employees have clear guidelines on what they can and cannot do to keep themselves safe.", "allowed"),
+        ("It applies to all employees at work but also off-duty if there is a detrimental effect.", "conditional"),
+        ("It applies to all employees. Staff may ask if unsure.", "allowed"),
     ],
 )
 def test_sentence_cues(sentence: str, cue: str | None) -> None:
