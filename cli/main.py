@@ -98,7 +98,7 @@ def ingest(
             for report in unchanged:
                 console.print(
                     f"[green]{report.policy_id}[/]: unchanged, kept — {report.paragraphs} paragraphs, "
-                    f"{report.chunks} chunks",
+                    f"{report.chunks} chunks{_bank_note(report.bank_questions)}",
                     soft_wrap=True,
                 )
             return
@@ -130,10 +130,15 @@ def ingest(
         state = "unchanged, kept" if report.unchanged else "indexed"
         console.print(
             f"[green]{report.policy_id}[/]: {state} — {report.paragraphs} paragraphs, "
-            f"{report.chunks} chunks, {report.seconds:.2f} s ({report.paragraphs_per_second:.1f} paragraphs/s)",
+            f"{report.chunks} chunks{_bank_note(report.bank_questions)}, {report.seconds:.2f} s "
+            f"({report.paragraphs_per_second:.1f} paragraphs/s)",
             soft_wrap=True,
         )
     console.print(f"Model load: {getattr(embeddings, 'load_seconds', 0.0):.2f} s · index: {settings.index_dir}")
+
+
+def _bank_note(questions: int) -> str:
+    return f", {questions:,} bank questions" if questions else ""
 
 
 @app.command()
@@ -159,7 +164,7 @@ def policies(
         return
     signature = manifest.get("signature", {})
     table = Table(title=f"Indexed policies ({settings.index_dir})")
-    for column in ("policy", "title", "paragraphs", "chunks", "model", "distance"):
+    for column in ("policy", "title", "paragraphs", "chunks", "bank questions", "model", "distance"):
         table.add_column(column)
     for entry in entries:
         table.add_row(
@@ -167,6 +172,7 @@ def policies(
             entry["title"],
             str(entry["paragraphs"]),
             str(entry["chunks"]),
+            str(entry.get("bank_questions", 0)),
             f"{signature.get('embedding_model')} ({signature.get('dimension')}-d)",
             str(signature.get("distance")),
         )

@@ -36,6 +36,7 @@ class IngestReport:
     chunks: int
     seconds: float
     unchanged: bool
+    bank_questions: int = 0
 
     @property
     def paragraphs_per_second(self) -> float:
@@ -99,6 +100,7 @@ def ingest_policy(
             _indexed_chunks(index, policy.policy_id),
             time.perf_counter() - started,
             True,
+            len(bank),
         )
     count_tokens = getattr(embeddings, "count_tokens", approximate_tokens)
     chunks = chunk_paragraphs(
@@ -142,6 +144,7 @@ def ingest_policy(
         len(chunks),
         time.perf_counter() - started,
         False,
+        len(bank),
     )
 
 
@@ -185,6 +188,7 @@ def already_indexed(policies: Sequence[ParsedPolicy], settings: Settings) -> lis
                 index.entry(policy.policy_id).chunks,
                 time.perf_counter() - started,
                 True,
+                index.entry(policy.policy_id).bank_questions,
             )
         )
     return reports

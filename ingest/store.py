@@ -58,6 +58,7 @@ class PolicyEntry:
     ingested_at: float
     parser_version: str = ""
     bank_hash: str = ""
+    bank_questions: int = 0
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -300,6 +301,7 @@ class PolicyIndex:
             ingested_at=time.time(),
             parser_version=PARSER_VERSION,
             bank_hash=bank_hash,
+            bank_questions=len(bank[0]) if bank is not None else 0,
         )
         manifest = self._read_manifest()
         manifest["format"] = MANIFEST_FORMAT

@@ -73,6 +73,10 @@ def test_ingest_twice_keeps_the_same_chunk_count(tmp_path: Path) -> None:
     assert len(entries) == 1 and entries[0]["paragraphs"] == 46
     chunks = entries[0]["chunks"]
     assert f"{chunks} chunks" in out.replace("\n", " ") and f"{chunks} chunks" in out2.replace("\n", " ")
+    bank = entries[0]["bank_questions"]
+    assert bank > 1000, "the bundled policy's question bank is indexed with it"
+    for printed in (out, out2):
+        assert f"{bank:,} bank questions" in printed.replace("\n", " ")
 
 
 def test_failed_ingest_changes_nothing(tmp_path: Path) -> None:
