@@ -85,3 +85,23 @@ def test_tuned_model_metrics_stay_above_their_floors(tuned_assistant, policy: st
         name: (metrics[name], floor) for name, floor in TUNED_FLOORS[(policy, split)].items() if metrics[name] < floor
     }
     assert below == {}, f"metrics below their floors (measured, floor): {below}"
+
+
+# 60 questions in other styles (terse, rambling, typos, slang, other roles), written from the policy text by a
+# writer who saw neither the gold set nor the question bank (README "How well it generalises"); scored once.
+STYLE_GOLD = BUNDLED_GOLD.parent / "style" / BUNDLED_GOLD.name
+STYLE_FLOORS = {
+    "hit@1": 0.81,
+    "hit@5": 0.95,
+    "mrr@10": 0.88,
+    "citation_precision": 0.69,
+    "citation_recall": 0.75,
+    "verdict_accuracy": 0.65,
+    "abstention_f1": 0.80,
+}
+
+
+def test_questions_in_other_styles_stay_above_their_floors(real_assistant) -> None:
+    metrics = run_evaluation(real_assistant, BUNDLED_GOLD.stem, STYLE_GOLD, None).ours.metrics
+    below = {name: (metrics[name], floor) for name, floor in STYLE_FLOORS.items() if metrics[name] < floor}
+    assert below == {}, f"metrics below their floors (measured, floor): {below}"
