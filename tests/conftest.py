@@ -15,6 +15,7 @@ BUNDLED_GOLD = PROJECT_ROOT / "data" / "gold" / "social-media-and-electronic-com
 FIXTURES = Path(__file__).parent / "fixtures"
 RIVERSIDE_POLICY = FIXTURES / "policies" / "riverside-acceptable-use-policy.md"
 RIVERSIDE_GOLD = FIXTURES / "gold" / "riverside-acceptable-use-policy.jsonl"
+FIXTURE_QUESTIONS = FIXTURES / "questions"  # a question bank for the riverside fixture
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +67,20 @@ def real_assistant(real_home: Path, real_embeddings, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setenv("POLICYQA_HOME", str(real_home))
     return Assistant(Settings(home=real_home), embeddings=real_embeddings)
+
+
+@pytest.fixture(scope="session")
+def riverside_banked_assistant(tmp_path_factory: pytest.TempPathFactory, real_embeddings):
+    """The riverside fixture indexed with its own question bank (tests/fixtures/questions)."""
+    from assistant.assistant import Assistant
+    from assistant.runtime import open_index
+    from ingest.pipeline import ingest_policy, parse_file
+
+    home = tmp_path_factory.mktemp("riverside-banked-home")
+    settings = Settings(home=home, questions_dir=FIXTURE_QUESTIONS)
+    index, embeddings = open_index(settings, real_embeddings)
+    ingest_policy(parse_file(RIVERSIDE_POLICY, settings), index, embeddings, settings)
+    return Assistant(settings, embeddings=real_embeddings)
 
 
 @pytest.fixture(scope="session")
