@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from core.errors import PolicyQAError
+from core.errors import InputError, PolicyQAError
 
 app = typer.Typer(
     help="PolicyQA: answers to staff questions about a policy, citing its numbered paragraphs.",
@@ -135,6 +135,61 @@ def ingest(
             soft_wrap=True,
         )
     console.print(f"Model load: {getattr(embeddings, 'load_seconds', 0.0):.2f} s · index: {settings.index_dir}")
+
+
+@app.command()
+def bank(
+    llm: Annotated[
+        str | None, typer.Option(help="The LLM that drafts, e.g. `ollama:llama3.2` (or POLICYQA_LLM).")
+    ] = None,
+    policy: Annotated[str | None, typer.Option(help="Policy id (see `policyqa policies`).")] = None,
+    per_paragraph: Annotated[int, typer.Option(help="Questions to draft for each paragraph (1-50).")] = 20,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write the draft (default: <questions dir>/<policy>.draft.jsonl).")
+    ] = None,
+) -> None:
+    """Draft a question bank for an indexed policy with an LLM, for you to review before it is used."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from assistant.bank_draft import draft_bank
+    from assistant.llm import build_chat_model
+    from ingest.question_bank import question_bank_path, write_question_bank
+    from ingest.store import IndexSignature, PolicyIndex, read_manifest
+
+    settings = _settings()
+    if llm:
+        settings = settings.model_copy(update={"llm": llm})
+    try:
+        if not settings.llm:
+            raise InputError("Drafting a bank needs an LLM: give --llm, e.g. ollama:llama3.2 (or set POLICYQA_LLM).")
+        if not 1 <= per_paragraph <= 50:
+            raise InputError("--per-paragraph must be between 1 and 50.")
+        signature = read_manifest(settings.index_dir).get("signature", {})
+        index = PolicyIndex(settings.index_dir, IndexSignature(**signature) if signature else IndexSignature("", 0, ""))
+        parsed = index.load_policy(index.entry(policy))
+        model = build_chat_model(settings)
+        with Progress(
+            TextColumn("[bold]drafting"), BarColumn(), MofNCompleteColumn(), console=console, transient=False
+        ) as bar:
+            task = bar.add_task("drafting", total=len(parsed.paragraphs))
+            drafted, failed = draft_bank(
+                model, parsed, per_paragraph, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+        if not drafted:
+            raise PolicyQAError(
+                f"The LLM drafted no usable question for {parsed.policy_id}: check --llm and its server."
+            )
+        target = out or settings.questions_dir / f"{parsed.policy_id}.draft.jsonl"
+        write_question_bank(target, drafted)
+    except PolicyQAError as exc:
+        _fail(str(exc))
+    live = question_bank_path(settings.questions_dir, parsed.policy_id)
+    console.print(
+        f"Drafted {len(drafted):,} questions for {len(parsed.paragraphs) - len(failed)} paragraphs into {target}."
+        + (f" None for: {', '.join(failed)}." if failed else "")
+        + f" Read and correct it, then save it as {live} and run `policyqa ingest`.",
+        soft_wrap=True,
+    )
 
 
 def _bank_note(questions: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from core.errors import InputError
@@ -75,3 +76,16 @@ def bank_hash(examples: tuple[ExampleQuestion, ...]) -> str:
         return ""
     text = "\n".join(f"{e.paragraph_id}\t{e.question}\t{e.verdict or ''}" for e in examples)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def write_question_bank(path: Path, examples: Sequence[ExampleQuestion]) -> None:
+    """The bank file format `load_question_bank` reads, written atomically."""
+    from ingest.store import atomic_write_text
+
+    lines = []
+    for example in examples:
+        row = {"paragraph": example.paragraph_id, "question": example.question}
+        if example.verdict is not None:
+            row["verdict"] = example.verdict
+        lines.append(json.dumps(row, ensure_ascii=False) + "\n")
+    atomic_write_text(path, "".join(lines))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from core.config import PROJECT_ROOT, Settings
-from tests.fakes import HashingEmbeddings
+from tests.fakes import FakeOpenAI, HashingEmbeddings
 
 BUNDLED_POLICY = PROJECT_ROOT / "data" / "policies" / "social-media-and-electronic-communications-policy.txt"
 BUNDLED_GOLD = PROJECT_ROOT / "data" / "gold" / "social-media-and-electronic-communications-policy.jsonl"
@@ -99,3 +101,14 @@ def tuned_assistant(tmp_path_factory: pytest.TempPathFactory):
     for path in (BUNDLED_POLICY, RIVERSIDE_POLICY):
         ingest_policy(parse_file(path, settings), index, embeddings, settings)
     return Assistant(settings, embeddings=embeddings)
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A small OpenAI-compatible server on 127.0.0.1 with a scripted reply (no real network)."""
+    fake = FakeOpenAI()
+    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
