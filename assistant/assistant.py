@@ -234,8 +234,8 @@ class Assistant:
         not covered better than any paragraph does), else through the best paragraph."""
         if not retrieval.paragraphs:
             return -1.0
-        if retrieval.bank_similarities is not None:
-            best = float(retrieval.bank_similarities.max())
+        if retrieval.bank_question_similarities is not None:
+            best = max(0.0, float(retrieval.bank_question_similarities.max()))  # as the per-paragraph scores
         else:
             top = retrieval.paragraphs[0].signals
             best = max(top.get("sentence", 0.0), top.get("dense", 0.0))

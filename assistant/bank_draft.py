@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from assistant.llm import fence, reply_text
 from core.types import ExampleQuestion, Paragraph, ParsedPolicy
 from ingest.question_bank import ANSWER_VERDICTS
 
@@ -35,8 +36,7 @@ Progress = Callable[[int, int], None]
 
 
 def draft_messages(paragraph: Paragraph, count: int) -> list[tuple[str, str]]:
-    fenced = f"<<<PARAGRAPH {paragraph.id} | {paragraph.heading}>>>\n{paragraph.text.replace('<<<', '‹‹‹')}\n<<<END>>>"
-    return [("system", DRAFT_PROMPT.format(count=count)), ("human", fenced)]
+    return [("system", DRAFT_PROMPT.format(count=count)), ("human", fence(paragraph))]
 
 
 def parse_draft(reply: str, paragraph_id: str, limit: int) -> list[ExampleQuestion]:
@@ -67,8 +67,7 @@ def draft_bank(
     for done, paragraph in enumerate(policy.paragraphs, 1):
         try:
             message = model.invoke(draft_messages(paragraph, per_paragraph))
-            content = message.content if hasattr(message, "content") else str(message)
-            questions = parse_draft(str(content), paragraph.id, per_paragraph)
+            questions = parse_draft(reply_text(message), paragraph.id, per_paragraph)
         except Exception as exc:  # one failed paragraph must not lose the others
             log.warning("drafting questions for %s failed: %s", paragraph.id, exc)
             questions = []

@@ -73,10 +73,21 @@ def build_chat_model(settings: Settings) -> Any:
         raise PolicyQAError(f"LLM {settings.llm!r} could not be set up: {exc}.") from exc
 
 
+def fence(paragraph: Paragraph) -> str:
+    """A paragraph between markers its own text cannot close, so the model reads it as data."""
+    return f"<<<PARAGRAPH {paragraph.id} | {paragraph.heading}>>>\n{paragraph.text.replace('<<<', '‹‹‹')}\n<<<END>>>"
+
+
+def reply_text(message: Any) -> str:
+    """The text of a chat model's reply, whether its content is a string or a list of parts."""
+    content = message.content if hasattr(message, "content") else str(message)
+    if isinstance(content, list):
+        content = " ".join(str(part.get("text", part)) if isinstance(part, dict) else str(part) for part in content)
+    return str(content)
+
+
 def build_messages(question: str, paragraphs: Sequence[Paragraph]) -> list[tuple[str, str]]:
-    fenced = "\n\n".join(
-        f"<<<PARAGRAPH {p.id} | {p.heading}>>>\n{p.text.replace('<<<', '‹‹‹')}\n<<<END>>>" for p in paragraphs
-    )
+    fenced = "\n\n".join(fence(p) for p in paragraphs)
     user = f"Policy paragraphs:\n\n{fenced}\n\nQuestion (from a member of staff): {question}"
     return [("system", SYSTEM_PROMPT), ("human", user)]
 
@@ -116,7 +127,4 @@ def ask_llm(model: Any, question: str, paragraphs: Sequence[Paragraph]) -> Check
     except Exception as exc:
         log.warning("LLM call failed: %s", exc)
         raise LLMReplyError(f"the model did not answer ({type(exc).__name__})") from exc
-    content = message.content if hasattr(message, "content") else str(message)
-    if isinstance(content, list):
-        content = " ".join(str(part.get("text", part)) if isinstance(part, dict) else str(part) for part in content)
-    return check_reply(str(content), [p.id for p in paragraphs])
+    return check_reply(reply_text(message), [p.id for p in paragraphs])

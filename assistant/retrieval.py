@@ -63,7 +63,6 @@ class Retrieval:
     expanded_query: str
     named_ids: tuple[str, ...]
     sentence_similarities: np.ndarray
-    bank_similarities: np.ndarray | None = None  # per paragraph: its closest bank question
     bank_question_similarities: np.ndarray | None = None  # per bank question
 
 
@@ -198,7 +197,6 @@ class Retriever:
             expanded_query=expanded,
             named_ids=named,
             sentence_similarities=sentence_similarities,
-            bank_similarities=bank,
             bank_question_similarities=question_similarities,
         )
 

@@ -92,7 +92,8 @@ def ingest_policy(
     started = time.perf_counter()
     if bank is None:
         bank = policy_bank(policy, settings)
-    if not force and index.is_current(policy, bank_hash(bank)):
+    bank_digest = bank_hash(bank)
+    if not force and index.is_current(policy, bank_digest):
         return IngestReport(
             policy.policy_id,
             policy.source_path,
@@ -111,31 +112,20 @@ def ingest_policy(
         settings.chunk_overlap_tokens,
     )
     sentence_pairs = [(p.id, s) for p in policy.paragraphs for s in split_sentences(p.text)]
-    total = len(chunks) + len(sentence_pairs) + len(bank)
-    done = 0
-    vectors: list[list[float]] = []
-    for batch in _batches([chunk.embed_text for chunk in chunks], settings.embedding_batch_size):
-        vectors.extend(embeddings.embed_documents(batch))
-        done += len(batch)
-        _report(progress, policy.policy_id, done, total)
-    sentence_vectors: list[list[float]] = []
-    for batch in _batches([text for _, text in sentence_pairs], settings.embedding_batch_size):
-        sentence_vectors.extend(embeddings.embed_documents(batch))
-        done += len(batch)
-        _report(progress, policy.policy_id, done, total)
+    vectors, sentence_vectors, bank_vectors = _embed_groups(
+        [[chunk.embed_text for chunk in chunks], [text for _, text in sentence_pairs], [e.question for e in bank]],
+        embeddings,
+        settings.embedding_batch_size,
+        lambda done, total: _report(progress, policy.policy_id, done, total),
+    )
     matrix = np.asarray(sentence_vectors, dtype=np.float32).reshape(len(sentence_pairs), -1)
-    bank_vectors: list[list[float]] = []
-    for batch in _batches([example.question for example in bank], settings.embedding_batch_size):
-        bank_vectors.extend(embeddings.embed_documents(batch))
-        done += len(batch)
-        _report(progress, policy.policy_id, done, total)
     bank_matrix = np.asarray(bank_vectors, dtype=np.float32)
     index.replace_policy(
         policy,
         chunks,
         vectors,
         sentences=(sentence_pairs, matrix),
-        bank=(bank, bank_matrix, bank_hash(bank)) if bank else None,
+        bank=(bank, bank_matrix, bank_digest) if bank else None,
     )
     return IngestReport(
         policy.policy_id,
@@ -154,6 +144,22 @@ def policy_bank(policy: ParsedPolicy, settings: Settings) -> tuple[ExampleQuesti
 
 def _indexed_chunks(index: PolicyIndex, policy_id: str) -> int:
     return index.entry(policy_id).chunks
+
+
+def _embed_groups(
+    groups: Sequence[Sequence[str]], embeddings: Embeddings, batch_size: int, progress: Callable[[int, int], None]
+) -> list[list[list[float]]]:
+    """Each group's vectors, embedded batch by batch with one progress count across all groups."""
+    total, done = sum(len(texts) for texts in groups), 0
+    embedded: list[list[list[float]]] = []
+    for texts in groups:
+        vectors: list[list[float]] = []
+        for batch in _batches(texts, batch_size):
+            vectors.extend(embeddings.embed_documents(batch))
+            done += len(batch)
+            progress(done, total)
+        embedded.append(vectors)
+    return embedded
 
 
 def _batches(items: Sequence[str], size: int) -> list[list[str]]:
@@ -180,15 +186,16 @@ def already_indexed(policies: Sequence[ParsedPolicy], settings: Settings) -> lis
         started = time.perf_counter()
         if not index.is_current(policy, bank_hash(policy_bank(policy, settings))):
             return None
+        entry = index.entry(policy.policy_id)
         reports.append(
             IngestReport(
                 policy.policy_id,
                 policy.source_path,
                 len(policy.paragraphs),
-                index.entry(policy.policy_id).chunks,
+                entry.chunks,
                 time.perf_counter() - started,
                 True,
-                index.entry(policy.policy_id).bank_questions,
+                entry.bank_questions,
             )
         )
     return reports
