@@ -17,13 +17,15 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    says its condition is met, and prohibited when it says it is skipped ("without telling anyone").
    A duty limited to a situation ("should respond ... where a request has been made") is not required
    when the question says the situation does not hold ("nobody's asked for an answer").
-   A permission limited in another clause ("may X, but must not Y") is conditional too.
+   A permission limited in another clause ("may X, but must not Y") is conditional too. An idle reason
+   ("out of curiosity", "for fun") does not meet a "without due reason" exception.
 4. A restriction to an approved channel ("must only ... via a school account", "used only for
    professional communications") read against a question about a personal or social alternative
-   (Gmail, my own phone, Friday drinks) is prohibited.
+   (Gmail, my own phone, Friday drinks, a non-work chat with a friend) is prohibited.
 5. The question's kind decides how a cue reads: *must I / who do I tell* questions are answered
    `required` (or `allowed` when the policy says you are not required); *may I* questions whose cue is
-   an obligation are `allowed` (the policy asks you to do exactly that).
+   an obligation are `allowed` (the policy asks you to do exactly that); *should I* questions ask for
+   advice: a ban or condition reads as for *may I*, but an obligation answers `required`.
 6. A sentence from a table or record (a table of changes) states facts, not rules: `allowed`.
 """
 
@@ -39,7 +41,7 @@ from core.types import Verdict
 Cue = Literal[
     "not_required", "prohibited", "discouraged", "conditional", "conditional_duty", "permissive", "required", "allowed"
 ]
-QuestionKind = Literal["permission", "obligation", "information"]
+QuestionKind = Literal["permission", "advice", "obligation", "information"]
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -163,6 +165,16 @@ _REFUSALS = (
     r"\bno permission\b",
 )
 _CONDITION_REFUSED = _any(*_REFUSALS)
+# A reason that is no reason: "without due reason" / "for professional reasons" is not met by these.
+_IDLE_REASONS = (
+    r"\bout of (?:curiosity|interest|boredom)\b",
+    r"\bcurious\b",
+    r"\bnos(?:e)?y\b",
+    r"\bfor (?:fun|a laugh)\b",
+    r"\bjust (?:to|for) (?:see|look|browse|check|nose|scroll)\w*\b",
+    r"\bno (?:particular|real|good) reason\b",
+    r"\bnon-?(?:school|work)\b",
+)
 # For a ban's exception, a question that says nobody gave the go-ahead, or that the policy is silent on
 # it, leaves the ban standing too.
 _CONDITION_NOT_MET = _any(
@@ -172,6 +184,7 @@ _CONDITION_NOT_MET = _any(
     r"\bnone of\b[^.?!]*\bsays? (?:anything|nothing)\b",
     r"\bsays? nothing\b",
     r"\bno one knows\b",
+    *_IDLE_REASONS,
 )
 # "should respond ... where a request for a response has been made": a duty that holds only in a situation
 _DUTY_IN_A_SITUATION = _any(r"\b(?:should|must)\b.*\b(?:where|if|when)\b")
@@ -193,6 +206,17 @@ _OUTSIDE_RESTRICTION = _any(
     r"\bmedical\b",
     r"\bpersonal details\b",
     r"\bnights? out\b",
+    # a personal purpose: against "used only for professional communications"
+    r"\bnon-?(?:work|school|professional)\b",
+    r"\bnot (?:about |related to |to do with )?(?:work|school)\b",
+    r"\bnothing to do with (?:work|school)\b",
+    r"\b(?:my|a) (?:mate|friend|pal)\b",
+    r"\bfor sale\b",
+    r"\bsell(?:ing)?\b",
+    r"\bbirthday\b",
+    r"\bmy weekend\b",
+    r"\bholiday plans\b",
+    *_IDLE_REASONS,
 )
 
 _PERMISSION = _any(
@@ -204,9 +228,15 @@ _PERMISSION = _any(
     r"\bmay i\b",
     r"\bam i ok to\b",
     r"\bis that (?:ok|okay|allowed|fine|a problem)\b",
-    r"\bshould i\b(?!.*\breport\b)",
     r"\bam i (?:even )?allowed\b",
     r"\bwould i be allowed\b",
+)
+# "Should I X?" asks for advice: a ban or a condition answers it as for "may I", but a duty
+# ("staff should X") is an answer of its own (`required`), not a permission.
+_ADVICE = _any(
+    r"\bshould (?:i|we)\b(?!.*\breport\b)",
+    r"\bought (?:i|we)\b",
+    r"\bwhat (?:\w+ )?(?:should|must) (?:i|we) (?:use|check|remember|think|consider|include|bear)\b",
 )
 _OBLIGATION = _any(
     r"\bdo i (?:have|need) to\b",
@@ -242,6 +272,8 @@ class VerdictReading:
 def question_kind(question: str) -> QuestionKind:
     if _OBLIGATION.search(question):
         return "obligation"
+    if _ADVICE.search(question):
+        return "advice"
     if _PERMISSION.search(question):
         return "permission"
     return "information"
@@ -273,6 +305,8 @@ def cue_to_verdict(cue: Cue | None, kind: QuestionKind) -> Verdict:
         return "required"
     if cue == "conditional_duty":
         return "conditional" if kind == "permission" else "required"
+    if cue == "required" and kind == "advice":
+        return "required"
     if cue in (None, "permissive", "allowed") or (cue == "required" and kind == "permission"):
         return "allowed"
     return cue  # type: ignore[return-value]
@@ -290,13 +324,13 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
     scope = _with_exception(sentence, best)
     if cue in ("prohibited", "discouraged") and _EXCEPTION.search(scope):
         cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
-        if cue == "conditional" and kind == "permission" and _condition_met(scope, question):
+        if cue == "conditional" and kind in ("permission", "advice") and _condition_met(scope, question):
             cue = "allowed"
     elif cue == "conditional" and (
         _CONDITION_REFUSED.search(question) or (_RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question))
     ):
         cue = "prohibited"
-    elif cue == "conditional" and kind == "permission" and _condition_met(best, question):
+    elif cue == "conditional" and kind in ("permission", "advice") and _condition_met(best, question):
         cue = "allowed"
     elif cue == "required" and _DUTY_IN_A_SITUATION.search(best) and _CONDITION_NOT_MET.search(question):
         cue = "not_required"

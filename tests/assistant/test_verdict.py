@@ -46,6 +46,9 @@ def test_sentence_cues(sentence: str, cue: str | None) -> None:
         ("Do I have to reply to parents within a day?", "obligation"),
         ("Who do I tell if a colleague posts about pupils?", "obligation"),
         ("What does the policy say about blogs?", "information"),
+        ("I'm part-time, should I set an out of office on my non-working days?", "advice"),
+        ("What tone should I use in Teams messages?", "advice"),
+        ("Should I report it to the head?", "obligation"),
     ],
 )
 def test_question_kinds(question: str, kind: str) -> None:
@@ -204,3 +207,30 @@ def test_a_duty_limited_to_a_situation_the_question_rules_out_is_not_required() 
     plain = "Do I have to reply to emails within 24 hours?"
     assert read_verdict(ruled_out, sentence, overlap_with(ruled_out)).verdict == "allowed"
     assert read_verdict(plain, sentence, overlap_with(plain)).verdict == "required"
+
+
+def test_should_i_is_advice_a_duty_answers_it_and_a_ban_still_bans() -> None:
+    duty = "Part-time employees should use out of office automatic replies when they are not working."
+    asked = "I'm part-time, should I set an out of office on my non-working days?"
+    assert read_verdict(asked, duty, overlap_with(asked)).verdict == "required"
+    ban = "Employees are advised not to accept pupils as friends on social media sites."
+    follow = "A pupil added me on Instagram, should I accept?"
+    assert read_verdict(follow, ban, overlap_with(follow)).verdict == "discouraged"
+    may_i = "Can I set an out of office on my non-working days?"
+    assert read_verdict(may_i, duty, overlap_with(may_i)).verdict == "allowed"
+
+
+def test_an_idle_reason_does_not_meet_a_due_reason_exception() -> None:
+    sentence = "Employees are advised not to access the social media sites of pupils, without due reason."
+    idle = "Is it ok to browse pupils' TikToks out of curiosity?"
+    assert read_verdict(idle, sentence, overlap_with(idle)).verdict == "discouraged"
+    plain = "Can I look at a pupil's TikTok?"
+    assert read_verdict(plain, sentence, overlap_with(plain)).verdict == "conditional"
+
+
+def test_a_personal_purpose_breaks_a_professional_only_restriction() -> None:
+    sentence = "Employees must ensure that Teams is used only for professional communications relating to work."
+    personal = "Can I use Teams to message my friend about non-work things?"
+    assert read_verdict(personal, sentence, overlap_with(personal)).verdict == "prohibited"
+    work = "Can I use Teams to message colleagues about the timetable?"
+    assert read_verdict(work, sentence, overlap_with(work)).verdict == "conditional"
