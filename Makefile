@@ -8,7 +8,7 @@ TUNED := ingest/models/policyqa-minilm-l6-school/model.safetensors
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run install test lint eval bench model clean
+.PHONY: run install test lint eval bench model verdict-model clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "PolicyQA needs Python 3.11: set PYTHON=python3.11")'
@@ -51,3 +51,8 @@ model: $(TUNED)
 
 $(TUNED): $(STAMP) data/training/*.synthetic.jsonl training/finetune_embeddings.py
 	$(BIN)/python -m training.finetune_embeddings
+
+## Retrain the verdict model (assistant/data/verdict_model.json, committed) from the labelled question banks
+## (about 2 minutes on 2 cores; see training/verdict_model.py).
+verdict-model: install
+	$(BIN)/python -m training.verdict_model

@@ -24,11 +24,12 @@ from assistant.lexical import lexical_tokens
 from assistant.offtopic import OffTopicDetector
 from assistant.retrieval import Retrieval, RetrievalWeights, Retriever, is_tabular
 from assistant.verdict import VerdictReading, question_kind, read_verdict, sentence_cue
+from assistant.verdict_model import RULE_DEPTH, VerdictModel, load_verdict_model
 from assistant.vocabulary import Vocabulary, load_vocabulary
 from core.config import TUNED_EMBEDDING_MODEL, Settings
 from core.errors import PolicyQAError
 from core.text import split_sentences
-from core.types import Answer, AnswerSentence, Citation, Contact, ParsedPolicy
+from core.types import Answer, AnswerSentence, Citation, Contact, ParsedPolicy, VerdictEvidence
 from ingest.contacts import contacts_for
 from ingest.store import PolicyEntry, PolicyIndex
 
@@ -57,6 +58,7 @@ BANK_VERDICT_MIN_SIMILARITY = 0.5
 BANK_VERDICT_MIN_SHARE = 0.6
 BANK_VERDICT_MARGIN = 0.3
 BANK_OVERRIDABLE = ("allowed",)
+VERDICT_MODEL_NEIGHBOURS = 8  # closest bank questions whose labels the verdict model sees
 _SAFEGUARDING_WORDS = {
     "safeguard",
     "risk",
@@ -102,6 +104,7 @@ class Assistant:
             override if override is not None else CALIBRATED_BANK_FLOORS.get(model, DEFAULT_BANK_RELEVANCE_FLOOR)
         )
         self.weights = RetrievalWeights(rerank=settings.use_reranker)
+        self.verdict_model: VerdictModel | None = load_verdict_model() if settings.use_verdict_model else None
 
     # --- loading ---------------------------------------------------------------------------------------
     @property
@@ -258,8 +261,19 @@ class Assistant:
             return retriever.lexical.shared_weight(text, question_words)
 
         reading = read_verdict(query, deciding.sentence, weight, factual)
+        evidence = None
         if not factual:
             deciding, reading = self._bank_guided(retriever, retrieval, query, with_cue, deciding, reading, weight)
+            if retriever.has_bank:
+                deciding, reading, evidence = self._model_checked(
+                    retriever,
+                    retrieval,
+                    kind,
+                    with_cue,
+                    deciding,
+                    reading,
+                    lambda text: read_verdict(query, text, weight),
+                )
         support = [
             item
             for item in candidates
@@ -288,7 +302,41 @@ class Assistant:
             confidence=_confidence(margin),
             timings_ms={},
             deciding_sentence=deciding.sentence,
+            verdict_evidence=evidence,
         )
+
+    def _model_checked(
+        self,
+        retriever: Retriever,
+        retrieval: Retrieval,
+        kind: str,
+        rules: list[Evidence],
+        deciding: Evidence,
+        reading: VerdictReading,
+        read: Callable[[str], VerdictReading],
+    ) -> tuple[Evidence, VerdictReading, VerdictEvidence]:
+        """The verdict model (assistant/verdict_model.py) may move the verdict to how another of the top
+        rules reads; that rule then decides and is quoted. Without a trained model the rules stand, and so
+        does an explicit "not required to"."""
+        top, votes, prior = retriever.bank_votes(
+            retrieval, retrieval.paragraphs[0].paragraph_id, VERDICT_MODEL_NEIGHBOURS
+        )
+        readings = [(item, read(item.sentence)) for item in rules[:RULE_DEPTH]]
+        evidence = VerdictEvidence(
+            rule_verdict=reading.verdict,
+            kind=kind,
+            readings=tuple((candidate.verdict, item.score) for item, candidate in readings),
+            top_paragraph_votes=top,
+            votes=votes,
+            paragraph_prior=prior,
+        )
+        # an explicit "you are not required to" answers a *must I* question outright: never moved
+        explicit = reading.cue == "not_required"
+        chosen = self.verdict_model.decide(evidence) if self.verdict_model and not explicit else reading.verdict
+        for item, candidate in readings:
+            if chosen != reading.verdict and candidate.verdict == chosen:
+                return item, candidate, evidence
+        return deciding, reading, evidence
 
     def _bank_guided(
         self,

@@ -113,6 +113,11 @@ class Retriever:
             self._bank_positions = positions[known]
             self._bank_vectors = bank_matrix.astype(np.float32)[known]
             self._bank_verdicts = [e.verdict for e, keep in zip(examples, known, strict=True) if keep]
+        self._bank_labels_by_position: dict[int, dict[str, float]] = {}
+        for verdict, at in zip(self._bank_verdicts, self._bank_positions, strict=True):
+            if verdict is not None:
+                counts = self._bank_labels_by_position.setdefault(int(at), {})
+                counts[verdict] = counts.get(verdict, 0.0) + 1.0
 
     def rarest_shared(self, question_words: set[str]) -> str | None:
         """The question word that the fewest policy sentences use (the most specific one), if any."""
@@ -241,6 +246,28 @@ class Retriever:
             return None
         best = max(votes, key=lambda verdict: votes[verdict])
         return best, votes[best] / sum(votes.values())
+
+    def bank_votes(
+        self, retrieval: Retrieval, paragraph_id: str, neighbours: int
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """The labelled bank's say on a verdict: the similarity-weighted verdicts of the closest bank
+        questions (those about `paragraph_id`, and all of them) and how the paragraph's own bank questions
+        are labelled. Empty without a labelled bank."""
+        similarities = retrieval.bank_question_similarities
+        top: dict[str, float] = {}
+        votes: dict[str, float] = {}
+        if similarities is None or not any(self._bank_verdicts):
+            return top, votes, {}
+        position = self._position.get(paragraph_id, -2)
+        for index in np.argsort(-similarities)[:neighbours]:
+            verdict = self._bank_verdicts[index]
+            if verdict is None:
+                continue
+            weight = max(0.0, float(similarities[index]))
+            votes[verdict] = votes.get(verdict, 0.0) + weight
+            if int(self._bank_positions[index]) == position:
+                top[verdict] = top.get(verdict, 0.0) + weight
+        return top, votes, dict(self._bank_labels_by_position.get(position, {}))
 
     def _best_sentence_per_paragraph(self, similarities: np.ndarray) -> np.ndarray:
         best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         default=None, description="Override the calibrated relevance floor below which we abstain."
     )
     use_reranker: bool = True
+    use_verdict_model: bool = Field(
+        default=True, description="Let the learned check move a verdict to another rule's reading (banked policies)."
+    )
     llm: str | None = Field(default=None, description="e.g. `ollama:llama3.2` or `openai:gpt-4o-mini`.")
     llm_base_url: str | None = None
     llm_timeout_s: float = 30.0

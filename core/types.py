@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -118,6 +119,19 @@ class AnswerSentence:
 
 
 @dataclass(frozen=True)
+class VerdictEvidence:
+    """What the model sees: the rules' verdict, the top rules' readings (best first, with their scores), the
+    question's kind and the labelled bank's votes (similarity-weighted; share per verdict)."""
+
+    rule_verdict: Verdict
+    kind: str
+    readings: tuple[tuple[Verdict, float], ...]
+    top_paragraph_votes: Mapping[str, float]
+    votes: Mapping[str, float]
+    paragraph_prior: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     policy: str
@@ -131,6 +145,8 @@ class Answer:
     timings_ms: dict[str, float]
     deciding_sentence: str = ""
     note: str = ""
+    # what the verdict model weighed (for training it; not part of the JSON answer)
+    verdict_evidence: VerdictEvidence | None = field(default=None, compare=False, repr=False)
 
     @property
     def not_covered(self) -> bool:

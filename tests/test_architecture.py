@@ -13,7 +13,9 @@ ALLOWED = {
     "eval": {"core", "ingest", "assistant", "eval"},
     "ui": {"core", "ingest", "assistant", "eval", "ui"},
     "cli": {"core", "ingest", "assistant", "eval", "cli"},
-    "training": {"core", "ingest", "training"},  # builds the opt-in model offline; nothing imports it
+    # offline training: the opt-in embedding model, and the verdict model from the assistant's own readings;
+    # nothing imports it
+    "training": {"core", "ingest", "assistant", "training"},
 }
 
 

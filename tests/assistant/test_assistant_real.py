@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,20 @@ def test_every_answer_names_whom_to_ask(real_assistant) -> None:
     reporting = real_assistant.ask("Who do I tell if a colleague posts about pupils?", policy=BUNDLED)
     roles = [contact.role for contact in reporting.contacts]
     assert "Chair of Governors" in roles and len(roles) == len(set(roles))  # 8.5's own contacts, no fallback
+
+
+def test_the_verdict_model_only_picks_a_verdict_a_quoted_rule_reads(real_assistant) -> None:
+    """On the banked bundled policy the model may move a verdict, but only to another top rule's reading,
+    and the sentence that reads it is the one quoted as deciding."""
+    from eval.gold import load_gold
+
+    moved = 0
+    for gold in load_gold(Path("data/gold") / f"{BUNDLED}.jsonl", "dev"):
+        answer = real_assistant.ask(gold.question, policy=BUNDLED)
+        evidence = answer.verdict_evidence
+        if answer.not_covered or evidence is None:
+            continue
+        assert answer.verdict in {verdict for verdict, _ in evidence.readings} | {evidence.rule_verdict}
+        assert evidence.votes  # the bank was consulted
+        moved += answer.verdict != evidence.rule_verdict
+    assert moved > 0  # the model is loaded and acts
