@@ -209,28 +209,30 @@ def test_a_duty_limited_to_a_situation_the_question_rules_out_is_not_required() 
     assert read_verdict(plain, sentence, overlap_with(plain)).verdict == "required"
 
 
-def test_should_i_is_advice_a_duty_answers_it_and_a_ban_still_bans() -> None:
-    duty = "Part-time employees should use out of office automatic replies when they are not working."
-    asked = "I'm part-time, should I set an out of office on my non-working days?"
-    assert read_verdict(asked, duty, overlap_with(asked)).verdict == "required"
-    ban = "Employees are advised not to accept pupils as friends on social media sites."
-    follow = "A pupil added me on Instagram, should I accept?"
-    assert read_verdict(follow, ban, overlap_with(follow)).verdict == "discouraged"
-    may_i = "Can I set an out of office on my non-working days?"
-    assert read_verdict(may_i, duty, overlap_with(may_i)).verdict == "allowed"
+_OUT_OF_OFFICE = "Part-time employees should use out of office automatic replies when they are not working."
+_DUE_REASON = "Employees are advised not to access the social media sites of pupils, without due reason."
+_WORK_ONLY = "Employees must ensure that Teams is used only for professional communications relating to work."
 
 
-def test_an_idle_reason_does_not_meet_a_due_reason_exception() -> None:
-    sentence = "Employees are advised not to access the social media sites of pupils, without due reason."
-    idle = "Is it ok to browse pupils' TikToks out of curiosity?"
-    assert read_verdict(idle, sentence, overlap_with(idle)).verdict == "discouraged"
-    plain = "Can I look at a pupil's TikTok?"
-    assert read_verdict(plain, sentence, overlap_with(plain)).verdict == "conditional"
-
-
-def test_a_personal_purpose_breaks_a_professional_only_restriction() -> None:
-    sentence = "Employees must ensure that Teams is used only for professional communications relating to work."
-    personal = "Can I use Teams to message my friend about non-work things?"
-    assert read_verdict(personal, sentence, overlap_with(personal)).verdict == "prohibited"
-    work = "Can I use Teams to message colleagues about the timetable?"
-    assert read_verdict(work, sentence, overlap_with(work)).verdict == "conditional"
+@pytest.mark.parametrize(
+    ("sentence", "question", "verdict"),
+    [
+        # "should I" asks for advice: a duty answers it required, a ban still bans, "may I" stays a permission
+        (_OUT_OF_OFFICE, "I'm part-time, should I set an out of office on my non-working days?", "required"),
+        (
+            "Employees are advised not to accept pupils as friends on social media sites.",
+            "A pupil added me on Instagram, should I accept?",
+            "discouraged",
+        ),
+        (_OUT_OF_OFFICE, "Can I set an out of office on my non-working days?", "allowed"),
+        # an idle reason does not meet a "without due reason" exception
+        (_DUE_REASON, "Is it ok to browse pupils' TikToks out of curiosity?", "discouraged"),
+        (_DUE_REASON, "Can I look at a pupil's TikTok?", "conditional"),
+        # a personal purpose breaks a professional-only restriction
+        (_WORK_ONLY, "Can I use Teams to message my friend about non-work things?", "prohibited"),
+        (_WORK_ONLY, "Can I use Teams to message colleagues about the timetable?", "conditional"),
+    ],
+    ids=["advice-duty", "advice-ban", "may-i-duty", "idle-reason", "no-reason-given", "personal-purpose", "work"],
+)
+def test_advice_questions_idle_reasons_and_personal_purposes(sentence: str, question: str, verdict: str) -> None:
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == verdict
