@@ -57,7 +57,6 @@ BANK_VERDICT_NEIGHBOURS = 5
 BANK_VERDICT_MIN_SIMILARITY = 0.5
 BANK_VERDICT_MIN_SHARE = 0.6
 BANK_VERDICT_MARGIN = 0.3
-BANK_OVERRIDABLE = ("allowed",)
 VERDICT_MODEL_NEIGHBOURS = 8  # closest bank questions whose labels the verdict model sees
 _SAFEGUARDING_WORDS = {
     "safeguard",
@@ -354,7 +353,7 @@ class Assistant:
         which rule questions like this are about. The verdict is still read from the policy's sentence;
         explicit readings (a ban, a condition, a duty, "not required") are never overridden (on dev,
         overriding them lost as many answers as it won)."""
-        if reading.verdict not in BANK_OVERRIDABLE or reading.cue == "not_required":
+        if reading.verdict != "allowed" or reading.cue == "not_required":
             return deciding, reading
         top = {item.paragraph_id for item in retrieval.paragraphs[:BANK_VERDICT_DEPTH]}
         hint = retriever.bank_verdict(retrieval, top, BANK_VERDICT_NEIGHBOURS, BANK_VERDICT_MIN_SIMILARITY)
