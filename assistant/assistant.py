@@ -263,7 +263,7 @@ class Assistant:
         evidence = None
         if not factual:
             deciding, reading = self._bank_guided(retriever, retrieval, query, with_cue, deciding, reading, weight)
-            if retriever.has_bank:
+            if retriever.has_labelled_bank:  # the model was trained with the labels' votes
                 deciding, reading, evidence = self._model_checked(
                     retriever,
                     retrieval,

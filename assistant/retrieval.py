@@ -209,6 +209,11 @@ class Retriever:
     def has_bank(self) -> bool:
         return bool(len(self._bank_positions))
 
+    @property
+    def has_labelled_bank(self) -> bool:
+        """Some bank questions carry a verdict (the verdict is optional in a bank line)."""
+        return any(verdict is not None for verdict in self._bank_verdicts)
+
     def bank_question_similarities(self, query_vector: np.ndarray) -> np.ndarray | None:
         """The question's similarity to every bank question; None when the policy has no question bank."""
         if not len(self._bank_positions):

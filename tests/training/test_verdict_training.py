@@ -27,3 +27,27 @@ def test_every_labelled_bank_question_becomes_a_held_out_example(tmp_path: Path,
         assert label in {"allowed", "conditional", "discouraged", "prohibited", "required"}
         assert evidence.readings and sum(evidence.votes.values()) > 0
     assert FOLDS == 5
+
+
+def test_an_unlabelled_bank_leaves_the_verdict_to_the_rules(tmp_path: Path, real_embeddings) -> None:
+    """The model was trained with the bank's verdict votes: a bank without verdicts does not consult it."""
+    from assistant.assistant import Assistant
+    from assistant.runtime import open_index
+    from core.config import Settings
+    from ingest.pipeline import ingest_policy, parse_file
+
+    lines = (FIXTURE_QUESTIONS / f"{RIVERSIDE_POLICY.stem}.jsonl").read_text(encoding="utf-8").splitlines()[:200]
+    unlabelled = [
+        json.dumps({key: value for key, value in json.loads(line).items() if key != "verdict"}) for line in lines
+    ]
+    questions = tmp_path / "questions"
+    questions.mkdir()
+    (questions / f"{RIVERSIDE_POLICY.stem}.jsonl").write_text("\n".join(unlabelled) + "\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", questions_dir=questions)
+    index, embeddings = open_index(settings, real_embeddings)
+    ingest_policy(parse_file(RIVERSIDE_POLICY, settings), index, embeddings, settings)
+    assistant = Assistant(settings, embeddings=embeddings, index=index)
+    assert assistant.verdict_model is not None
+    for line in lines[:20]:
+        answer = assistant.ask(json.loads(line)["question"], policy=RIVERSIDE_POLICY.stem)
+        assert answer.verdict_evidence is None
