@@ -315,8 +315,7 @@ class Assistant:
         read: Callable[[str], VerdictReading],
     ) -> tuple[Evidence, VerdictReading, VerdictEvidence]:
         """The verdict model (assistant/verdict_model.py) may move the verdict to how another of the top
-        rules reads; that rule then decides and is quoted. Without a trained model the rules stand, and so
-        does an explicit "not required to"."""
+        rules reads; that rule then decides and is quoted. Without a trained model the rules stand."""
         top, votes, prior = retriever.bank_votes(
             retrieval, retrieval.paragraphs[0].paragraph_id, VERDICT_MODEL_NEIGHBOURS
         )
@@ -328,13 +327,13 @@ class Assistant:
             top_paragraph_votes=top,
             votes=votes,
             paragraph_prior=prior,
+            explicit_not_required=reading.cue == "not_required",
         )
-        # an explicit "you are not required to" answers a *must I* question outright: never moved
-        explicit = reading.cue == "not_required"
-        chosen = self.verdict_model.decide(evidence) if self.verdict_model and not explicit else reading.verdict
-        for item, candidate in readings:
-            if chosen != reading.verdict and candidate.verdict == chosen:
-                return item, candidate, evidence
+        chosen = self.verdict_model.decide(evidence) if self.verdict_model is not None else reading.verdict
+        if chosen != reading.verdict:
+            for item, candidate in readings:
+                if candidate.verdict == chosen:
+                    return item, candidate, evidence
         return deciding, reading, evidence
 
     def _bank_guided(

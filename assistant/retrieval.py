@@ -212,7 +212,7 @@ class Retriever:
     @property
     def has_labelled_bank(self) -> bool:
         """Some bank questions carry a verdict (the verdict is optional in a bank line)."""
-        return any(verdict is not None for verdict in self._bank_verdicts)
+        return bool(self._bank_labels_by_position)
 
     def bank_question_similarities(self, query_vector: np.ndarray) -> np.ndarray | None:
         """The question's similarity to every bank question; None when the policy has no question bank."""
@@ -234,7 +234,7 @@ class Retriever:
         """The verdict the bank's closest labelled questions about these paragraphs carry, with its share of
         their similarity-weighted vote; None without a labelled bank or a close enough question."""
         similarities = retrieval.bank_question_similarities
-        if similarities is None or not any(self._bank_verdicts):
+        if similarities is None or not self.has_labelled_bank:
             return None
         positions = {self._position[pid] for pid in paragraph_ids if pid in self._position}
         votes: dict[Verdict, float] = {}
@@ -261,7 +261,7 @@ class Retriever:
         similarities = retrieval.bank_question_similarities
         top: dict[str, float] = {}
         votes: dict[str, float] = {}
-        if similarities is None or not any(self._bank_verdicts):
+        if similarities is None or not self.has_labelled_bank:
             return top, votes, {}
         position = self._position.get(paragraph_id, -2)
         for index in np.argsort(-similarities)[:neighbours]:

@@ -129,6 +129,8 @@ class VerdictEvidence:
     top_paragraph_votes: Mapping[str, float]
     votes: Mapping[str, float]
     paragraph_prior: Mapping[str, float]
+    # the rules read an explicit "not required to": it answers a *must I* question outright, never moved
+    explicit_not_required: bool = False
 
 
 @dataclass(frozen=True)

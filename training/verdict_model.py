@@ -16,6 +16,7 @@ import random
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -34,10 +35,15 @@ FOLDS = 5
 MARGIN = 0.3  # chosen on the bundled dev split, dev2, the style set and the banks (README "Verdict model")
 SEED = 7
 
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.assistant import Assistant
+
 Example = tuple[VerdictEvidence, Verdict]
 
 
-def held_out_examples(policy_file: Path, questions_dir: Path, embeddings: object, workdir: Path) -> list[Example]:
+def held_out_examples(policy_file: Path, questions_dir: Path, embeddings: Embeddings, workdir: Path) -> list[Example]:
     """(evidence, label) for every labelled bank question, each asked against an index whose bank lacks it."""
     from assistant.assistant import Assistant
     from assistant.runtime import open_index
@@ -52,7 +58,7 @@ def held_out_examples(policy_file: Path, questions_dir: Path, embeddings: object
     examples: list[Example] = []
     for fold in range(FOLDS):
         fold_settings = settings.model_copy(update={"home": workdir / f"{policy.policy_id}-{fold}"})
-        index, fold_embeddings = open_index(fold_settings, embeddings)  # type: ignore[arg-type]
+        index, fold_embeddings = open_index(fold_settings, embeddings)
         kept = tuple(q for i, q in enumerate(bank) if fold_of[i] != fold)
         ingest_policy(policy, index, fold_embeddings, fold_settings, bank=kept)
         assistant = Assistant(fold_settings, embeddings=fold_embeddings, index=index)
@@ -62,11 +68,11 @@ def held_out_examples(policy_file: Path, questions_dir: Path, embeddings: object
     return examples
 
 
-def _example(assistant: object, policy_id: str, question: ExampleQuestion) -> list[Example]:
+def _example(assistant: Assistant, policy_id: str, question: ExampleQuestion) -> list[Example]:
     if question.verdict not in ANSWER_VERDICTS:
         return []
     try:
-        answer = assistant.ask(question.question, policy=policy_id)  # type: ignore[attr-defined]
+        answer = assistant.ask(question.question, policy=policy_id)
     except PolicyQAError:  # a bank line the guard refuses (e.g. not English)
         return []
     evidence = answer.verdict_evidence

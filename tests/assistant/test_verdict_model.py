@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,8 @@ def test_decide_only_moves_to_a_verdict_a_rule_reads_and_only_past_the_margin() 
     read = evidence("allowed", [("allowed", 1.0), ("prohibited", 0.8)], {"prohibited": 5.0})
     assert confident.decide(read) == "prohibited"
     assert VerdictModel(weights, margin=1.0).decide(read) == "allowed"
+    settled = replace(read, explicit_not_required=True)  # "you are not required to" always stands
+    assert confident.decide(settled) == "allowed"
 
 
 def test_the_shipped_model_matches_the_features_and_a_stale_one_is_ignored(tmp_path: Path) -> None:
