@@ -252,7 +252,8 @@ class Assistant:
         question_words = set(lexical_tokens(retrieval.expanded_query))
         candidates = self._candidate_sentences(retriever, retrieval, question_words)
         with_cue = [item for item in candidates if is_rule(item.sentence)]
-        deciding = (with_cue or candidates)[0]
+        # a question after a fact (a number, a definition) is answered by the best sentence, rule or not
+        deciding = candidates[0] if kind == "fact" and candidates else (with_cue or candidates)[0]
         deciding_paragraph = policy.paragraph(deciding.paragraph_id)
         factual = deciding_paragraph is not None and is_tabular(deciding_paragraph.text, deciding_paragraph.id)
 
@@ -261,7 +262,7 @@ class Assistant:
 
         reading = read_verdict(query, deciding.sentence, weight, factual)
         evidence = None
-        if not factual:
+        if not factual and kind != "fact":  # a fact's verdict is not read from modal wording: nothing to check
             deciding, reading = self._bank_guided(retriever, retrieval, query, with_cue, deciding, reading, weight)
             if retriever.has_labelled_bank:  # the model was trained with the labels' votes
                 deciding, reading, evidence = self._model_checked(

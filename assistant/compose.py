@@ -34,6 +34,8 @@ class Evidence:
 def lead_for(verdict: Verdict, cue: Cue | None, kind: QuestionKind) -> str:
     if cue == "not_required":
         return "No, you don't have to."
+    if kind == "fact":
+        return "The policy says:"
     return {
         "allowed": "Yes, the policy allows this.",
         "conditional": "Only with conditions.",

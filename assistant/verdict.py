@@ -25,7 +25,11 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
 5. The question's kind decides how a cue reads: *must I / who do I tell* questions are answered
    `required` (or `allowed` when the policy says you are not required); *may I* questions whose cue is
    an obligation are `allowed` (the policy asks you to do exactly that); *should I* questions ask for
-   advice: a ban or condition reads as for *may I*, but an obligation answers `required`.
+   advice: a ban or condition reads as for *may I*, but an obligation answers `required`. *What / which /
+   how should I ...* asks what the policy has one do, and *does this apply to me / am I covered?* is
+   answered by the duty to follow the policy: both read as *must I*. A question after a fact (a phone
+   number, an address, a definition, the point of a section) is answered `allowed`: it asks for neither
+   leave nor a duty.
 6. A sentence from a table or record (a table of changes) states facts, not rules: `allowed`.
 """
 
@@ -41,7 +45,7 @@ from core.types import Verdict
 Cue = Literal[
     "not_required", "prohibited", "discouraged", "conditional", "conditional_duty", "permissive", "required", "allowed"
 ]
-QuestionKind = Literal["permission", "advice", "obligation", "information"]
+QuestionKind = Literal["permission", "advice", "obligation", "fact", "information"]
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -236,7 +240,18 @@ _PERMISSION = _any(
 _ADVICE = _any(
     r"\bshould (?:i|we)\b(?!.*\breport\b)",
     r"\bought (?:i|we)\b",
-    r"\bwhat (?:\w+ )?(?:should|must) (?:i|we) (?:use|check|remember|think|consider|include|bear)\b",
+)
+# "What's the helpline's number / the point of this policy?" asks for a fact, not for leave or a duty.
+_FACT = _any(
+    r"\b(?:what(?:'s| is| are)|is there) (?:the|its|their|our|this|a|an|any)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:(?:phone |telephone |contact )?number|e-?mail(?: address)?|address|website|web ?site|link|helpline|"
+    r"definition|point|purpose|aim|reason|reasoning|history)s?(?=\s*(?:$|[?.!,;]|for\b|of\b|on\b|about\b|between\b|behind\b|"
+    r"to ring\b|to call\b|that\b))",
+)
+# "Does this policy apply to me / am I covered?": a policy that applies is one to follow (`required`).
+_SCOPE = _any(
+    r"\b(?:does|do|would|will|am|is|are)\b(?:(?!\b(?:which|what|who|how)\b)[^?.])*"
+    r"\b(?:apply|applies|covers?(?!\s+(?:supervisor|teacher|staff|of|for)\b)|covered)\b",
 )
 _OBLIGATION = _any(
     r"\bdo i (?:have|need) to\b",
@@ -246,6 +261,8 @@ _OBLIGATION = _any(
     r"\bam i (?:required|expected|supposed|meant)\b",
     r"\bhave i got to\b",
     r"\bwhat (?:should|must|do) (?:i|we) do\b",
+    # "what/which/how should I ..." asks what the policy has one do; "what should I avoid" asks about bans
+    r"\b(?:what|which|how)\b(?:\s+[\w']+){0,4}\s+(?:should|must) (?:i|we)\b(?!.*\b(?:avoid|never|not)\b)",
     r"\bwho (?:do|should) i (?:tell|report|contact|speak|ask|go)\b",
     r"\bwhat am i (?:supposed|meant|expected)\b",
     r"\bhow (?:quickly|soon|fast)\b",
@@ -276,6 +293,10 @@ def question_kind(question: str) -> QuestionKind:
         return "advice"
     if _PERMISSION.search(question):
         return "permission"
+    if _SCOPE.search(question):
+        return "obligation"
+    if _FACT.search(question):
+        return "fact"
     return "information"
 
 
@@ -299,6 +320,8 @@ def clauses(sentence: str) -> list[str]:
 
 def cue_to_verdict(cue: Cue | None, kind: QuestionKind) -> Verdict:
     """Rule 5: how a cue answers this kind of question."""
+    if kind == "fact":
+        return "allowed"
     if cue == "not_required":
         return "allowed"
     if kind == "obligation":

@@ -47,8 +47,16 @@ def test_sentence_cues(sentence: str, cue: str | None) -> None:
         ("Who do I tell if a colleague posts about pupils?", "obligation"),
         ("What does the policy say about blogs?", "information"),
         ("I'm part-time, should I set an out of office on my non-working days?", "advice"),
-        ("What tone should I use in Teams messages?", "advice"),
+        ("What tone should I use in Teams messages?", "obligation"),
+        ("Which address should I give a pupil who asks for my email?", "obligation"),
+        ("What should I avoid putting in emails?", "advice"),
         ("Should I report it to the head?", "obligation"),
+        ("Does this policy apply to me at the weekend?", "obligation"),
+        ("I'm a lunchtime supervisor - am I covered by this?", "obligation"),
+        ("Is it ok to give my password to the cover supervisor?", "permission"),
+        ("What's the phone number for the Online Safety Helpline?", "fact"),
+        ("what's the point of the social media section?", "fact"),
+        ("What's the right way to email a parent?", "information"),
     ],
 )
 def test_question_kinds(question: str, kind: str) -> None:
@@ -231,8 +239,25 @@ _WORK_ONLY = "Employees must ensure that Teams is used only for professional com
         # a personal purpose breaks a professional-only restriction
         (_WORK_ONLY, "Can I use Teams to message my friend about non-work things?", "prohibited"),
         (_WORK_ONLY, "Can I use Teams to message colleagues about the timetable?", "conditional"),
+        # "what/which should I ..." asks what the policy has one do: a condition to meet is a duty
+        (_WORK_ONLY, "What should I keep in mind when I use Teams?", "required"),
+        # "does it apply to me?" is answered by the duty to follow it, whatever the rule's own wording
+        (_DUE_REASON, "Does the rule about pupils' social media apply to my nephew in my class?", "required"),
+        # a fact (a number, a definition, the point of a section) is information, not leave or a duty
+        (_WORK_ONLY, "What's the point of the rule on Teams?", "allowed"),
     ],
-    ids=["advice-duty", "advice-ban", "may-i-duty", "idle-reason", "no-reason-given", "personal-purpose", "work"],
+    ids=[
+        "advice-duty",
+        "advice-ban",
+        "may-i-duty",
+        "idle-reason",
+        "no-reason-given",
+        "personal-purpose",
+        "work",
+        "what-should-i",
+        "scope",
+        "fact",
+    ],
 )
 def test_advice_questions_idle_reasons_and_personal_purposes(sentence: str, question: str, verdict: str) -> None:
     assert read_verdict(question, sentence, overlap_with(question)).verdict == verdict
