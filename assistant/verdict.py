@@ -17,7 +17,9 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    says its condition is met, and prohibited when it says it is skipped ("without telling anyone").
    A duty limited to a situation ("should respond ... where a request has been made") is not required
    when the question says the situation does not hold ("nobody's asked for an answer").
-   A permission limited in another clause ("may X, but must not Y") is conditional too. An idle reason
+   A permission limited in another clause ("may X, but must not Y") is conditional too. A *may I*
+   question that leaves a duty undone ("without checking consent", "and not tell anyone") reads the duty
+   as a ban ("must") or as advice against ("should"). An idle reason
    ("out of curiosity", "for fun") does not meet a "without due reason" exception.
 4. A restriction to an approved channel ("must only ... via a school account", "used only for
    professional communications") read against a question about a personal or social alternative
@@ -169,6 +171,10 @@ _REFUSALS = (
     r"\bno permission\b",
 )
 _CONDITION_REFUSED = _any(*_REFUSALS)
+# A *may I* question that leaves a duty undone ("without checking consent", "not locked"): the duty
+# answers it as a ban ("must") or as advice against ("should"). "Not sure" is doubt, not a refusal.
+_DUTY_SKIPPED = _any(r"\bwithout\b", r"\b(?:not|never|don'?t|didn'?t|won'?t|haven'?t|hasn'?t)\b(?! (?:sure|certain)\b)")
+_STRICT_DUTY = _any(r"\bmust\b", r"\bshall\b", r"\brequired\b", r"\b(?:have|has|need|needs) to\b")
 # A reason that is no reason: "without due reason" / "for professional reasons" is not met by these.
 _IDLE_REASONS = (
     r"\bout of (?:curiosity|interest|boredom)\b",
@@ -357,6 +363,8 @@ def read_verdict(question: str, sentence: str, weight: Callable[[str], float], f
         cue = "allowed"
     elif cue == "required" and _DUTY_IN_A_SITUATION.search(best) and _CONDITION_NOT_MET.search(question):
         cue = "not_required"
+    elif cue == "required" and kind in ("permission", "advice") and _DUTY_SKIPPED.search(question):
+        cue = "prohibited" if _STRICT_DUTY.search(best) else "discouraged"
     elif cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
         cue = "conditional"
     return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best)

@@ -219,6 +219,8 @@ def test_a_duty_limited_to_a_situation_the_question_rules_out_is_not_required() 
 
 _OUT_OF_OFFICE = "Part-time employees should use out of office automatic replies when they are not working."
 _DUE_REASON = "Employees are advised not to access the social media sites of pupils, without due reason."
+_CHECK_AI = "Staff must check AI-generated content for accuracy before they use it."
+_SECURE_PRINT = "Staff should use the secure follow-me print function when printing personal data."
 _WORK_ONLY = "Employees must ensure that Teams is used only for professional communications relating to work."
 
 
@@ -245,6 +247,10 @@ _WORK_ONLY = "Employees must ensure that Teams is used only for professional com
         (_DUE_REASON, "Does the rule about pupils' social media apply to my nephew in my class?", "required"),
         # a fact (a number, a definition, the point of a section) is information, not leave or a duty
         (_WORK_ONLY, "What's the point of the rule on Teams?", "allowed"),
+        # a may-I question that leaves a duty undone: "must" bans it, "should" advises against it
+        (_CHECK_AI, "Can I hand out an AI-generated worksheet without reading it first?", "prohibited"),
+        (_SECURE_PRINT, "Can I print the class list on the corridor printer and not use follow-me?", "discouraged"),
+        (_CHECK_AI, "Can I use AI for quizzes if I'm not sure how?", "allowed"),
     ],
     ids=[
         "advice-duty",
@@ -257,6 +263,9 @@ _WORK_ONLY = "Employees must ensure that Teams is used only for professional com
         "what-should-i",
         "scope",
         "fact",
+        "must-skipped",
+        "should-skipped",
+        "not-sure-is-no-refusal",
     ],
 )
 def test_advice_questions_idle_reasons_and_personal_purposes(sentence: str, question: str, verdict: str) -> None:
