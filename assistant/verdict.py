@@ -247,12 +247,15 @@ _ADVICE = _any(
     r"\bshould (?:i|we)\b(?!.*\breport\b)",
     r"\bought (?:i|we)\b",
 )
-# "What's the helpline's number / the point of this policy?" asks for a fact, not for leave or a duty.
+# "What's the helpline's number / the point of this policy? Where do I find it?" asks for a fact, not
+# for leave or a duty.
 _FACT = _any(
     r"\b(?:what(?:'s| is| are)|is there) (?:the|its|their|our|this|a|an|any)\s+(?:[\w'-]+\s+){0,3}?"
     r"(?:(?:phone |telephone |contact )?number|e-?mail(?: address)?|address|website|web ?site|link|helpline|"
     r"definition|point|purpose|aim|reason|reasoning|history)s?(?=\s*(?:$|[?.!,;]|for\b|of\b|on\b|about\b|between\b|behind\b|"
     r"to ring\b|to call\b|that\b))",
+    r"\bwhere (?:do|can|could|would|should|might) (?:i|we|staff|parents|they|you) (?:find|get|look|go for|read|see)\b",
+    r"\bwhere (?:is|are) (?:the|it|this|that|they)\b",
 )
 # "Does this policy apply to me / am I covered?": a policy that applies is one to follow (`required`).
 _SCOPE = _any(
@@ -270,6 +273,7 @@ _OBLIGATION = _any(
     # "what/which/how should I ..." asks what the policy has one do; "what should I avoid" asks about bans
     r"\b(?:what|which|how)\b(?:\s+[\w']+){0,4}\s+(?:should|must) (?:i|we)\b(?!.*\b(?:avoid|never|not)\b)",
     r"\bwho (?:do|should) i (?:tell|report|contact|speak|ask|go)\b",
+    r"\b(?:where|who|how)\b[^?.]{0,30}\b(?:refer|report|raise|escalate)\w*\b",  # asks for the route to take
     r"\bwhat am i (?:supposed|meant|expected)\b",
     r"\bhow (?:quickly|soon|fast)\b",
     r"\bwithin how\b",

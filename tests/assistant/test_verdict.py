@@ -57,6 +57,8 @@ def test_sentence_cues(sentence: str, cue: str | None) -> None:
         ("What's the phone number for the Online Safety Helpline?", "fact"),
         ("what's the point of the social media section?", "fact"),
         ("What's the right way to email a parent?", "information"),
+        ("Where do I find the photo consent list?", "fact"),
+        ("concern about a teacher and pupil messaging online, where do I refer it?", "obligation"),
     ],
 )
 def test_question_kinds(question: str, kind: str) -> None:
