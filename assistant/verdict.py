@@ -7,8 +7,8 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    discouraged ("advised not to", "should not", "refrain", "sparingly") > conditional ("only ... via/with/for",
    "unless", "with permission", "sanctioned by", "consider whether", "applies ... if") > conditional duty
    ("If/Where X, ... should": conditional for a *may I* question, required otherwise) > permissive
-   ("feel able to", "may be used", "is permitted") > required ("must", "should", "ensure", "will consider") >
-   allowed ("may", "can").
+   ("feel able to", "may be used", "is permitted") > required ("must", "should", "ensure", "will consider",
+   "will be mindful") > allowed ("may", "can").
 3. An exception in the clause, or attached right after it ("not permitted, except that ... may"), turns a
    ban into a condition: "advised not to X unless Y" / "without due reason" is conditional, unless the
    question says the condition is not met ("never asked anyone": the ban stands) or is met (most of Y's
@@ -152,6 +152,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bis the responsibility of\b",
             r"\bshall\b",
             r"\bwill consider\b",
+            r"\bwill be mindful\b",
             r"\bis required\b",
             r"\bare required\b",
             r"\bencouraged to\b",

@@ -31,6 +31,7 @@ def overlap_with(question: str):
         ("Employees have clear guidelines on what they can and cannot do to keep themselves safe.", "allowed"),
         ("It applies to all employees at work but also off-duty if there is a detrimental effect.", "conditional"),
         ("It applies to all employees. Staff may ask if unsure.", "allowed"),
+        ("The Headteacher will be mindful of the obligation to protect the wellbeing of staff.", "required"),
     ],
 )
 def test_sentence_cues(sentence: str, cue: str | None) -> None:
