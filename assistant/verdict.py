@@ -257,6 +257,7 @@ _FACT = _any(
     r"to ring\b|to call\b|that\b))",
     r"\bwhere (?:do|can|could|would|should|might) (?:i|we|staff|parents|they|you) (?:find|get|look|go for|read|see)\b",
     r"\bwhere (?:is|are) (?:the|it|this|that|they)\b",
+    r"\bwhere (?:i|we|she|he|they|you|staff|parents) (?:can|could|might) (?:find|get|look|read)\b",
 )
 # "Does this policy apply to me / am I covered?": a policy that applies is one to follow (`required`).
 _SCOPE = _any(

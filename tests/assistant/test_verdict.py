@@ -59,6 +59,7 @@ def test_sentence_cues(sentence: str, cue: str | None) -> None:
         ("what's the point of the social media section?", "fact"),
         ("What's the right way to email a parent?", "information"),
         ("Where do I find the photo consent list?", "fact"),
+        ("A parent asked me where she can find out more about online safety.", "fact"),
         ("concern about a teacher and pupil messaging online, where do I refer it?", "obligation"),
     ],
 )
