@@ -30,8 +30,8 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    advice: a ban or condition reads as for *may I*, but an obligation answers `required`. *What / which /
    how should I ...* asks what the policy has one do, and *does this apply to me / am I covered?* is
    answered by the duty to follow the policy: both read as *must I*. A question after a fact (a phone
-   number, an address, a definition, the point of a section) is answered `allowed`: it asks for neither
-   leave nor a duty.
+   number, an address, a definition, the point of a section, where to find something, when the policy
+   changed, why it exists) is answered `allowed`: it asks for neither leave nor a duty.
 6. A sentence from a table or record (a table of changes) states facts, not rules: `allowed`.
 """
 
@@ -258,6 +258,13 @@ _FACT = _any(
     r"\bwhere (?:do|can|could|would|should|might) (?:i|we|staff|parents|they|you) (?:find|get|look|go for|read|see)\b",
     r"\bwhere (?:is|are) (?:the|it|this|that|they)\b",
     r"\bwhere (?:i|we|she|he|they|you|staff|parents) (?:can|could|might) (?:find|get|look|read)\b",
+    # the policy's history and reasons: "when was X added?", "what changes were made?", "why do we have it?"
+    r"\bwhen (?:did|was|were)\b",
+    r"\bwhat changes\b",
+    r"\bhas anything (?:been )?changed\b",
+    r"\b(?:was|were) [\w' ]{1,40} (?:added|changed|renamed|updated)\b",
+    r"^\W*(?:[\w' ]+[:\-–]\s*)?why (?:is|are|do|does|did|has|have|was|were)\b"
+    r"(?!.*\b(?:have to|has to|need to|needs to|expected|must|should)\b)",  # "why do we have to" asks of a duty
 )
 # "Does this policy apply to me / am I covered?": a policy that applies is one to follow (`required`).
 _SCOPE = _any(
