@@ -28,8 +28,10 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    `required` (or `allowed` when the policy says you are not required); *may I* questions whose cue is
    an obligation are `allowed` (the policy asks you to do exactly that); *should I* questions ask for
    advice: a ban or condition reads as for *may I*, but an obligation answers `required`. *What / which /
-   how should I ...* asks what the policy has one do, and *does this apply to me / am I covered?* is
-   answered by the duty to follow the policy: both read as *must I*. A question after a fact (a phone
+   how should I ...* asks what the policy has one do, a duty asked in the third person or as a
+   responsibility (*does it have to ...? is it on me? who makes sure ...?*, but not whose approval is
+   needed) asks for a duty too, and *does this apply to me / am I covered?* is answered by the duty to
+   follow the policy: all read as *must I*. A question after a fact (a phone
    number, an address, a definition, the point of a section, where to find something, when the policy
    changed, why it exists) is answered `allowed`: it asks for neither leave nor a duty.
 6. A sentence from a table or record (a table of changes) states facts, not rules: `allowed`.
@@ -266,6 +268,16 @@ _FACT = _any(
     r"^\W*(?:[\w' ]+[:\-–]\s*)?why (?:is|are|do|does|did|has|have|was|were)\b"
     r"(?!.*\b(?:have to|has to|need to|needs to|expected|must|should)\b)",  # "why do we have to" asks of a duty
 )
+# A duty asked in the third person or as a responsibility ("does it have to be in a closed bag?", "is it
+# on me?"); a question about whose approval is needed asks about a condition instead.
+_DUTY_ASKED = _any(
+    r"^(?!.*\b(?:approv\w*|permission|sanction\w*|sign(?:ed)? off|agree\w*|consent)\b)(?:.*?)(?:"
+    r"\b(?:do|does)\b[^?.]{0,40}\b(?:have|has|need|needs) to\b"
+    r"|\b(?:am i|are (?:staff|we|teachers|employees))\b[^?.]{0,20}"
+    r"\b(?:responsible|expected|required|meant|supposed|obliged)\b"
+    r"|\bis it (?:on me|my (?:job|responsibility))\b"
+    r"|\bwho (?:makes sure|handles|oversees|needs to|has to|is responsible)\b)",
+)
 # "Does this policy apply to me / am I covered?": a policy that applies is one to follow (`required`).
 _SCOPE = _any(
     r"\b(?:does|do|would|will|am|is|are)\b(?:(?!\b(?:which|what|who|how)\b)[^?.])*"
@@ -312,7 +324,7 @@ def question_kind(question: str) -> QuestionKind:
         return "advice"
     if _PERMISSION.search(question):
         return "permission"
-    if _SCOPE.search(question):
+    if _SCOPE.search(question) or _DUTY_ASKED.search(question):
         return "obligation"
     if _FACT.search(question):
         return "fact"

@@ -62,7 +62,12 @@ def test_sentence_cues(sentence: str, cue: str | None) -> None:
         ("A parent asked me where she can find out more about online safety.", "fact"),
         ("When did they add the bit about staff mental health?", "fact"),
         ("Why do we have a separate social media policy?", "fact"),
-        ("Why do staff have to set an example online?", "information"),
+        ("Why do staff have to set an example online?", "obligation"),
+        ("If I take pupil files home, does it have to be in a closed bag?", "obligation"),
+        ("Is it on me to make sure nobody can see my screen at home?", "obligation"),
+        ("Who makes sure legal requirements are followed when misuse happens?", "obligation"),
+        ("Does the head have to approve a class blog?", "information"),
+        ("am I going to lose my job over one silly email", "information"),
         ("concern about a teacher and pupil messaging online, where do I refer it?", "obligation"),
     ],
 )
