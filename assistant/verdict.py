@@ -176,7 +176,11 @@ _REFUSALS = (
 _CONDITION_REFUSED = _any(*_REFUSALS)
 # A *may I* question that leaves a duty undone ("without checking consent", "not locked"): the duty
 # answers it as a ban ("must") or as advice against ("should"). "Not sure" is doubt, not a refusal.
-_DUTY_SKIPPED = _any(r"\bwithout\b", r"\b(?:not|never|don'?t|didn'?t|won'?t|haven'?t|hasn'?t)\b(?! (?:sure|certain)\b)")
+_DUTY_SKIPPED = _any(
+    r"\bwithout\b",
+    r"\b(?:skip|skipping|bypass|bypassing|ignore|ignoring)\b",
+    r"\b(?:not|never|don'?t|didn'?t|won'?t|haven'?t|hasn'?t)\b(?! (?:sure|certain)\b)",
+)
 _STRICT_DUTY = _any(r"\bmust\b", r"\bshall\b", r"\brequired\b", r"\b(?:have|has|need|needs) to\b")
 # A reason that is no reason: "without due reason" / "for professional reasons" is not met by these.
 _IDLE_REASONS = (

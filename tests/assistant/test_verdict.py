@@ -263,6 +263,7 @@ _WORK_ONLY = "Employees must ensure that Teams is used only for professional com
         (_CHECK_AI, "Can I hand out an AI-generated worksheet without reading it first?", "prohibited"),
         (_SECURE_PRINT, "Can I print the class list on the corridor printer and not use follow-me?", "discouraged"),
         (_CHECK_AI, "Can I use AI for quizzes if I'm not sure how?", "allowed"),
+        (_CHECK_AI, "Can I skip checking the AI quiz answers?", "prohibited"),
     ],
     ids=[
         "advice-duty",
@@ -278,6 +279,7 @@ _WORK_ONLY = "Employees must ensure that Teams is used only for professional com
         "must-skipped",
         "should-skipped",
         "not-sure-is-no-refusal",
+        "skip",
     ],
 )
 def test_advice_questions_idle_reasons_and_personal_purposes(sentence: str, question: str, verdict: str) -> None:
