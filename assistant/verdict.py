@@ -32,8 +32,8 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    responsibility (*does it have to ...? is it on me? who makes sure ...?*, but not whose approval is
    needed) asks for a duty too, and *does this apply to me / am I covered?* is answered by the duty to
    follow the policy: all read as *must I*. A question after a fact (a phone
-   number, an address, a definition, the point of a section, where to find something, when the policy
-   changed, why it exists) is answered `allowed`: it asks for neither leave nor a duty.
+   number, an address, a definition, the point of a section, when the policy changed, why it exists) is
+   answered `allowed`: it asks for neither leave nor a duty.
 6. A sentence from a table or record (a table of changes) states facts, not rules: `allowed`.
 """
 
@@ -254,16 +254,12 @@ _ADVICE = _any(
     r"\bshould (?:i|we)\b(?!.*\breport\b)",
     r"\bought (?:i|we)\b",
 )
-# "What's the helpline's number / the point of this policy? Where do I find it?" asks for a fact, not
-# for leave or a duty.
+# "What's the helpline's number / the point of this policy?" asks for a fact, not for leave or a duty.
 _FACT = _any(
     r"\b(?:what(?:'s| is| are)|is there) (?:the|its|their|our|this|a|an|any)\s+(?:[\w'-]+\s+){0,3}?"
     r"(?:(?:phone |telephone |contact )?number|e-?mail(?: address)?|address|website|web ?site|link|helpline|"
     r"definition|point|purpose|aim|reason|reasoning|history)s?(?=\s*(?:$|[?.!,;]|for\b|of\b|on\b|about\b|between\b|behind\b|"
     r"to ring\b|to call\b|that\b))",
-    r"\bwhere (?:do|can|could|would|should|might) (?:i|we|staff|parents|they|you) (?:find|get|look|go for|read|see)\b",
-    r"\bwhere (?:is|are) (?:the|it|this|that|they)\b",
-    r"\bwhere (?:i|we|she|he|they|you|staff|parents) (?:can|could|might) (?:find|get|look|read)\b",
     # the policy's history and reasons: "when was X added?", "what changes were made?", "why do we have it?"
     r"\bwhen (?:did|was|were)\b",
     r"\bwhat changes\b",

@@ -58,8 +58,6 @@ def test_sentence_cues(sentence: str, cue: str | None) -> None:
         ("What's the phone number for the Online Safety Helpline?", "fact"),
         ("what's the point of the social media section?", "fact"),
         ("What's the right way to email a parent?", "information"),
-        ("Where do I find the photo consent list?", "fact"),
-        ("A parent asked me where she can find out more about online safety.", "fact"),
         ("When did they add the bit about staff mental health?", "fact"),
         ("Why do we have a separate social media policy?", "fact"),
         ("Why do staff have to set an example online?", "obligation"),
