@@ -31,9 +31,9 @@ Rules (documented in the README, unit-tested in tests/assistant/test_verdict.py)
    how should I ...* asks what the policy has one do, a duty asked in the third person or as a
    responsibility (*does it have to ...? is it on me? who makes sure ...?*, but not whose approval is
    needed) asks for a duty too, and *does this apply to me / am I covered?* is answered by the duty to
-   follow the policy: all read as *must I*. A question after a fact (a phone
-   number, an address, a definition, the point of a section, when the policy changed, why it exists) is
-   answered `allowed`: it asks for neither leave nor a duty.
+   follow the policy: all read as *must I*. A question after a fact (a phone number, an address, a
+   definition, the point of a section, when the policy changed, why it exists) is answered `allowed`:
+   it asks for neither leave nor a duty.
 6. A sentence from a table or record (a table of changes) states facts, not rules: `allowed`.
 """
 

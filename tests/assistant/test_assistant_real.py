@@ -46,6 +46,12 @@ def test_weekend_email_is_not_required(real_assistant) -> None:
     assert "weekends" in answer.deciding_sentence and answer.citations[0].paragraph == "4.5"
 
 
+def test_a_fact_question_is_answered_by_the_sentence_holding_the_fact(real_assistant) -> None:
+    answer = real_assistant.ask("What's the phone number for the Online Safety Helpline?", policy=BUNDLED)
+    assert answer.verdict == "allowed" and answer.answer.startswith("The policy says:")
+    assert "0344" in answer.deciding_sentence and answer.verdict_evidence is None  # nothing moved it
+
+
 def test_not_covered_says_so_and_names_whom_to_ask(real_assistant) -> None:
     answer = real_assistant.ask("Can I wear AirPods while I'm on playground duty?", policy=BUNDLED)
     assert answer.verdict == "not_covered" and answer.not_covered
