@@ -260,19 +260,16 @@ class Assistant:
         def weight(text: str) -> float:
             return retriever.lexical.shared_weight(text, question_words)
 
-        reading = read_verdict(query, deciding.sentence, weight, factual)
+        def read(text: str) -> VerdictReading:  # the question's kind is computed once, not per sentence
+            return read_verdict(query, text, weight, kind=kind)
+
+        reading = read_verdict(query, deciding.sentence, weight, factual, kind)
         evidence = None
         if not factual and kind != "fact":  # a fact's verdict is not read from modal wording: nothing to check
-            deciding, reading = self._bank_guided(retriever, retrieval, query, with_cue, deciding, reading, weight)
+            deciding, reading = self._bank_guided(retriever, retrieval, with_cue, deciding, reading, read)
             if retriever.has_labelled_bank:  # the model was trained with the labels' votes
                 deciding, reading, evidence = self._model_checked(
-                    retriever,
-                    retrieval,
-                    kind,
-                    with_cue,
-                    deciding,
-                    reading,
-                    lambda text: read_verdict(query, text, weight),
+                    retriever, retrieval, kind, with_cue, deciding, reading, read
                 )
         support = [
             item
@@ -341,11 +338,10 @@ class Assistant:
         self,
         retriever: Retriever,
         retrieval: Retrieval,
-        query: str,
         rules: list[Evidence],
         deciding: Evidence,
         reading: VerdictReading,
-        weight: Callable[[str], float],
+        read: Callable[[str], VerdictReading],
     ) -> tuple[Evidence, VerdictReading]:
         """A sentence that reads as plain "allowed" (no restriction in it, and not an explicit "you are not
         required to") is the weakest reading. When the labelled bank questions closest to this one agree on
@@ -362,7 +358,7 @@ class Assistant:
         for item in rules:
             if item.score < deciding.score - BANK_VERDICT_MARGIN:
                 break
-            candidate = read_verdict(query, item.sentence, weight)
+            candidate = read(item.sentence)
             if candidate.verdict == hint[0]:
                 return item, candidate
         return deciding, reading

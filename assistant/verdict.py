@@ -366,10 +366,17 @@ def cue_to_verdict(cue: Cue | None, kind: QuestionKind) -> Verdict:
     return cue  # type: ignore[return-value]
 
 
-def read_verdict(question: str, sentence: str, weight: Callable[[str], float], factual: bool = False) -> VerdictReading:
+def read_verdict(
+    question: str,
+    sentence: str,
+    weight: Callable[[str], float],
+    factual: bool = False,
+    kind: QuestionKind | None = None,
+) -> VerdictReading:
     """Verdict for `question` from `sentence`; `weight(text)` scores how much a clause shares with it.
-    `factual` marks a sentence from a table or record (e.g. a table of changes): it states facts, not rules."""
-    kind = question_kind(question)
+    `factual` marks a sentence from a table or record (e.g. a table of changes): it states facts, not rules.
+    `kind` is the question's kind when the caller, reading several sentences for one question, has it."""
+    kind = kind or question_kind(question)
     if factual:
         return VerdictReading(verdict="required" if kind == "obligation" else "allowed", cue=None, clause=sentence)
     best = max(clauses(sentence), key=lambda clause: weight(clause) + (0.01 if sentence_cue(clause) else 0.0))

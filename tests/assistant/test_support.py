@@ -72,7 +72,7 @@ def test_labelled_bank_questions_pick_the_rule_that_answers(settings) -> None:
             _retrieval({"7.4.1": 1.0}), bank_question_similarities=np.asarray(similarities, dtype=np.float32)
         )
         chosen, read = Assistant(settings)._bank_guided(
-            retriever, retrieval, question, rules, deciding, first, lambda text: 0.0
+            retriever, retrieval, rules, deciding, first, lambda text: read_verdict(question, text, lambda _: 0.0)
         )
         return chosen, read.verdict
 
