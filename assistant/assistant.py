@@ -325,7 +325,7 @@ class Assistant:
             top_paragraph_votes=top,
             votes=votes,
             paragraph_prior=prior,
-            explicit_not_required=reading.cue == "not_required",
+            settled=reading.cue == "not_required" or reading.settled,
         )
         chosen = self.verdict_model.decide(evidence) if self.verdict_model is not None else reading.verdict
         if chosen != reading.verdict:

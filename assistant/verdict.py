@@ -315,6 +315,9 @@ class VerdictReading:
     verdict: Verdict
     cue: Cue | None
     clause: str
+    # The question's own words settled it: a condition it says is met or unmet, a restriction it steps
+    # outside, a duty it leaves undone or rules out. The verdict model never moves such a reading.
+    settled: bool = False
 
 
 def question_kind(question: str) -> QuestionKind:
@@ -383,10 +386,12 @@ def read_verdict(
     cue = sentence_cue(best) or sentence_cue(sentence)
     others = [sentence_cue(clause) for clause in clauses(sentence) if clause != best]
     scope = _with_exception(sentence, best)
+    settled = True
     if cue in ("prohibited", "discouraged") and _EXCEPTION.search(scope):
-        cue = cue if _CONDITION_NOT_MET.search(question) else "conditional"
-        if cue == "conditional" and kind in ("permission", "advice") and _condition_met(scope, question):
-            cue = "allowed"
+        if not _CONDITION_NOT_MET.search(question):
+            cue = "conditional"
+            settled = kind in ("permission", "advice") and _condition_met(scope, question)
+            cue = "allowed" if settled else cue
     elif cue == "conditional" and (
         _CONDITION_REFUSED.search(question) or (_RESTRICTION.search(best) and _OUTSIDE_RESTRICTION.search(question))
     ):
@@ -397,9 +402,11 @@ def read_verdict(
         cue = "not_required"
     elif cue == "required" and kind in ("permission", "advice") and _DUTY_SKIPPED.search(question):
         cue = "prohibited" if _STRICT_DUTY.search(best) else "discouraged"
-    elif cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
-        cue = "conditional"
-    return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best)
+    else:
+        settled = False
+        if cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
+            cue = "conditional"
+    return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best, settled=settled)
 
 
 def _with_exception(sentence: str, clause: str) -> str:

@@ -106,8 +106,8 @@ class VerdictModel:
 
     def decide(self, evidence: VerdictEvidence) -> Verdict:
         """The rules' verdict, unless another verdict that one of the top rules reads is more probable by
-        the margin; an explicit "not required to" always stands."""
-        if evidence.rule_verdict not in ANSWER_VERDICTS or evidence.explicit_not_required:
+        the margin; an explicit "not required to", or a reading the question's own words settled, stands."""
+        if evidence.rule_verdict not in ANSWER_VERDICTS or evidence.settled:
             return evidence.rule_verdict
         probabilities = self.probabilities(evidence)
         readable = {verdict for verdict, _ in evidence.readings[:RULE_DEPTH]}

@@ -129,8 +129,9 @@ class VerdictEvidence:
     top_paragraph_votes: Mapping[str, float]
     votes: Mapping[str, float]
     paragraph_prior: Mapping[str, float]
-    # the rules read an explicit "not required to": it answers a *must I* question outright, never moved
-    explicit_not_required: bool = False
+    # the rules read an explicit "not required to", or the question's own words settled the reading (a
+    # condition it says is met or unmet, a duty it leaves undone): never moved
+    settled: bool = False
 
 
 @dataclass(frozen=True)

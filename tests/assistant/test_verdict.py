@@ -149,9 +149,11 @@ def test_a_condition_the_question_says_is_met_allows_and_one_it_says_is_not_met_
         "images have been copyright cleared for use in that purpose."
     )
     met = "The site says the images are copyright cleared for use in schools. Can I use them?"
-    assert read_verdict(met, copyright_rule, overlap_with(met)).verdict == "allowed"
+    settled = read_verdict(met, copyright_rule, overlap_with(met))
+    assert settled.verdict == "allowed" and settled.settled  # the verdict model leaves it be
     unknown = "Can I copy images from a random website for my worksheet?"
-    assert read_verdict(unknown, copyright_rule, overlap_with(unknown)).verdict == "conditional"
+    open_reading = read_verdict(unknown, copyright_rule, overlap_with(unknown))
+    assert open_reading.verdict == "conditional" and not open_reading.settled
 
     channel_rule = (
         "Email to pupils must only take place via a school email account or from within the learning platform."
@@ -163,7 +165,8 @@ def test_a_condition_the_question_says_is_met_allows_and_one_it_says_is_not_met_
 
     blog_rule = "Official blogs must be password protected and overseen and sanctioned by the school."
     secret = "Can I set up a class blog myself without telling anyone?"
-    assert read_verdict(secret, blog_rule, overlap_with(secret)).verdict == "prohibited"
+    refused = read_verdict(secret, blog_rule, overlap_with(secret))
+    assert refused.verdict == "prohibited" and refused.settled
 
 
 USB_RULE = (

@@ -63,7 +63,7 @@ def test_decide_only_moves_to_a_verdict_a_rule_reads_and_only_past_the_margin() 
     read = evidence("allowed", [("allowed", 1.0), ("prohibited", 0.8)], {"prohibited": 5.0})
     assert confident.decide(read) == "prohibited"
     assert VerdictModel(weights, margin=1.0).decide(read) == "allowed"
-    settled = replace(read, explicit_not_required=True)  # "you are not required to" always stands
+    settled = replace(read, settled=True)  # "you are not required to" always stands
     assert confident.decide(settled) == "allowed"
 
 
