@@ -139,9 +139,13 @@ class Retriever:
             return np.zeros(0, dtype=np.float32)
         return self.sentence_vectors @ query_vector
 
-    def retrieve(self, question: str, limit: int = 10) -> Retrieval:
+    def embed_question(self, question: str) -> tuple[str, np.ndarray]:
+        """The question in the policy's words (staff vocabulary expanded) and its embedding."""
         expanded = self.vocabulary.expand(question, self.policy_words)
-        query_vector = np.asarray(self.embeddings.embed_query(expanded), dtype=np.float32)
+        return expanded, np.asarray(self.embeddings.embed_query(expanded), dtype=np.float32)
+
+    def retrieve(self, question: str, limit: int = 10) -> Retrieval:
+        expanded, query_vector = self.embed_question(question)
         count = len(self.policy.paragraphs)
         dense = self.dense.search(query_vector.tolist(), limit=max(30, limit * 3))
         dense_scores = np.full(count, -1.0, dtype=np.float32)

@@ -6,6 +6,10 @@ with an annotator about 6 times in 10 (the banks, held out five-fold). This mode
 closest labelled bank questions — and may move the verdict to another *rule's* reading, never to a
 verdict no quoted sentence gives. Features are policy-agnostic, so one model serves every banked policy;
 it is trained on the banks (`python -m training.verdict_model`), never on a gold set. Pure: numpy only.
+
+One of its signals is a question-form classifier: a softmax regression from the question's embedding to
+the verdict, fitted on the labelled banks' questions. The regexes of the rules know a few dozen question
+forms; the classifier has seen thousands of phrasings ("pretty sure that's fine, right?", "is it on me?").
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ FEATURES = (
     "top_paragraph_neighbours",
     "neighbours",
     "paragraph_prior",
+    "question_form",
     *(f"{kind}:{verdict}" for kind in KINDS for verdict in ANSWER_VERDICTS),
     *(f"bias:{verdict}" for verdict in ANSWER_VERDICTS),
 )
@@ -49,10 +54,11 @@ def features(evidence: VerdictEvidence) -> np.ndarray:
     """One row of features per candidate verdict (5 x len(FEATURES)): a conditional-logit design."""
     readings = evidence.readings[:RULE_DEPTH]
     best_score = readings[0][1] if readings else 0.0
-    top_votes, votes, prior = (
+    top_votes, votes, prior, form = (
         _shares(evidence.top_paragraph_votes),
         _shares(evidence.votes),
         _shares(evidence.paragraph_prior),
+        _shares(evidence.question_form),
     )
     rows = []
     for index, verdict in enumerate(ANSWER_VERDICTS):
@@ -71,6 +77,7 @@ def features(evidence: VerdictEvidence) -> np.ndarray:
             float(top_votes[index]),
             float(votes[index]),
             float(prior[index]),
+            float(form[index]),
             *(float(evidence.kind == kind and verdict == other) for kind in KINDS for other in ANSWER_VERDICTS),
             *(float(verdict == other) for other in ANSWER_VERDICTS),
         ]
@@ -95,10 +102,39 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
+def fit_question_form(vectors: np.ndarray, labels: Sequence[Verdict], l2: float = 0.3, steps: int = 500) -> np.ndarray:
+    """Softmax-regression weights ((dimension + 1) x 5, the last row the bias) from question embeddings to
+    the verdict: full-batch gradient descent with momentum on the L2-penalised log loss."""
+    design = np.hstack([vectors, np.ones((len(vectors), 1))])
+    targets = np.eye(len(ANSWER_VERDICTS))[[ANSWER_VERDICTS.index(label) for label in labels]]
+    weights = np.zeros((design.shape[1], len(ANSWER_VERDICTS)))
+    velocity = np.zeros_like(weights)
+    for _ in range(steps):
+        gradient = (design.T @ (_softmax(design @ weights) - targets) + l2 * weights) / len(design)
+        velocity = 0.9 * velocity - 2.0 * gradient
+        weights += velocity
+    return weights
+
+
+def question_form_probabilities(weights: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Per question (row of `vectors`), the probability of each verdict in ANSWER_VERDICTS order."""
+    vectors = np.atleast_2d(vectors)
+    return _softmax(np.hstack([vectors, np.ones((len(vectors), 1))]) @ weights)
+
+
 @dataclass(frozen=True)
 class VerdictModel:
     weights: np.ndarray
     margin: float  # the model's pick must beat the rules' verdict by this much probability
+    form_weights: np.ndarray | None = None  # the question-form classifier (fit_question_form)
+
+    def question_form(self, query_vector: np.ndarray) -> dict[str, float]:
+        """The question-form classifier's verdict probabilities for this question; empty without one (or
+        for a vector of another embedding model's size)."""
+        if self.form_weights is None or len(query_vector) + 1 != self.form_weights.shape[0]:
+            return {}
+        probabilities = question_form_probabilities(self.form_weights, np.asarray(query_vector, dtype=np.float64))
+        return dict(zip(ANSWER_VERDICTS, (float(p) for p in probabilities[0]), strict=True))
 
     def probabilities(self, evidence: VerdictEvidence) -> dict[Verdict, float]:
         scores = np.einsum("vf,f->v", features(evidence), self.weights)
@@ -122,6 +158,9 @@ class VerdictModel:
                 "features": list(FEATURES),
                 "weights": [round(float(w), 6) for w in self.weights],
                 "margin": self.margin,
+                "question_form_weights": (
+                    None if self.form_weights is None else np.round(self.form_weights, 5).tolist()
+                ),
                 "provenance": dict(provenance),
             },
             indent=1,
@@ -136,4 +175,9 @@ def load_verdict_model(path: Path = MODEL_PATH) -> VerdictModel | None:
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data.get("features", ())) != FEATURES:
         return None
-    return VerdictModel(weights=np.asarray(data["weights"], dtype=np.float64), margin=float(data["margin"]))
+    form = data.get("question_form_weights")
+    return VerdictModel(
+        weights=np.asarray(data["weights"], dtype=np.float64),
+        margin=float(data["margin"]),
+        form_weights=None if form is None else np.asarray(form, dtype=np.float64),
+    )

@@ -121,7 +121,8 @@ class AnswerSentence:
 @dataclass(frozen=True)
 class VerdictEvidence:
     """What the model sees: the rules' verdict, the top rules' readings (best first, with their scores), the
-    question's kind and the labelled bank's votes (similarity-weighted; share per verdict)."""
+    question's kind, the labelled bank's votes (similarity-weighted; share per verdict) and the question-form
+    classifier's probabilities (empty without one)."""
 
     rule_verdict: Verdict
     kind: str
@@ -132,6 +133,7 @@ class VerdictEvidence:
     # the rules read an explicit "not required to", or the question's own words settled the reading (a
     # condition it says is met or unmet, a duty it leaves undone): never moved
     settled: bool = False
+    question_form: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

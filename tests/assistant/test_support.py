@@ -33,6 +33,19 @@ def test_a_near_tied_runner_up_paragraph_is_quoted(settings) -> None:
     assert assistant._second_paragraph_support(tied, [deciding, runner_up], deciding, [runner_up]) is None
 
 
+def test_the_top_paragraph_is_quoted_when_a_rule_from_another_decides() -> None:
+    from assistant.assistant import _top_paragraph_support
+
+    ranked = _retrieval({"7.4.2": 0.5, "7.4.9": 0.45})
+    elsewhere = Evidence("7.4.9", "Employees are advised not to use the social media sites of pupils.", 1.0)
+    lead_in = Evidence("7.4.2", "Employees should consider the following:", 0.9)
+    top_rule = Evidence("7.4.2", "Employees are advised not to accept pupils as friends.", 0.8)
+    assert _top_paragraph_support(ranked, [elsewhere, lead_in, top_rule], elsewhere, []) == top_rule
+    assert _top_paragraph_support(ranked, [elsewhere, lead_in, top_rule], elsewhere, [top_rule]) is None
+    assert _top_paragraph_support(ranked, [top_rule, elsewhere], top_rule, []) is None  # it decided itself
+    assert _top_paragraph_support(ranked, [elsewhere, lead_in], elsewhere, []) is None  # nothing to quote
+
+
 def test_checklist_prompts_and_list_lead_ins_do_not_decide_a_verdict() -> None:
     from assistant.assistant import is_rule
 

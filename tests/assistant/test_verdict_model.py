@@ -14,7 +14,9 @@ from assistant.verdict_model import (
     VerdictModel,
     features,
     fit,
+    fit_question_form,
     load_verdict_model,
+    question_form_probabilities,
 )
 from core.types import VerdictEvidence
 
@@ -67,9 +69,31 @@ def test_decide_only_moves_to_a_verdict_a_rule_reads_and_only_past_the_margin() 
     assert confident.decide(settled) == "allowed"
 
 
+def test_the_question_form_classifier_learns_phrasings_and_feeds_the_model() -> None:
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(len(ANSWER_VERDICTS), 8))
+    labels = [ANSWER_VERDICTS[i % len(ANSWER_VERDICTS)] for i in range(200)]
+    vectors = np.stack([centres[ANSWER_VERDICTS.index(label)] + 0.3 * rng.normal(size=8) for label in labels])
+    form = fit_question_form(vectors, labels)
+    assert form.shape == (9, len(ANSWER_VERDICTS))
+    predicted = question_form_probabilities(form, vectors).argmax(axis=1)
+    assert np.mean([ANSWER_VERDICTS[i] == label for i, label in zip(predicted, labels, strict=True)]) > 0.95
+
+    model = VerdictModel(np.zeros(len(FEATURES)), margin=0.3, form_weights=form)
+    probabilities = model.question_form(vectors[1])
+    assert max(probabilities, key=lambda verdict: probabilities[verdict]) == labels[1]
+    assert model.question_form(np.zeros(5)) == {}  # another embedding model's vector
+    assert VerdictModel(np.zeros(len(FEATURES)), margin=0.3).question_form(vectors[1]) == {}
+
+    column = FEATURES.index("question_form")
+    rows = features(replace(evidence("allowed", [("allowed", 1.0)]), question_form=probabilities))
+    assert rows[ANSWER_VERDICTS.index(labels[1]), column] == pytest.approx(max(probabilities.values()))
+
+
 def test_the_shipped_model_matches_the_features_and_a_stale_one_is_ignored(tmp_path: Path) -> None:
     shipped = load_verdict_model()
     assert shipped is not None and shipped.weights.shape == (len(FEATURES),)
+    assert shipped.form_weights is not None and shipped.form_weights.shape == (384 + 1, len(ANSWER_VERDICTS))
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert data["provenance"]["examples"]  # trained on the banks, and says so
     stale = tmp_path / "model.json"

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.verdict_model import ANSWER_VERDICTS
 from tests.conftest import FIXTURE_QUESTIONS, RIVERSIDE_POLICY
-from training.verdict_model import FOLDS, held_out_examples
+from training.verdict_model import FOLDS, fit_form, held_out_examples, with_question_form
 
 pytestmark = pytest.mark.slow
 
@@ -23,10 +24,20 @@ def test_every_labelled_bank_question_becomes_a_held_out_example(tmp_path: Path,
 
     # with a bank this small more questions fall under the "not covered" floor; those are skipped
     assert labelled * 0.6 <= len(examples) <= labelled
-    for evidence, label in examples:
+    for evidence, label, vector in examples:
         assert label in {"allowed", "conditional", "discouraged", "prohibited", "required"}
         assert evidence.readings and sum(evidence.votes.values()) > 0
+        assert vector.shape == (real_embeddings.dimension,)
     assert FOLDS == 5
+
+    # each example's question-form probabilities come from a classifier fitted on the other folds
+    cross_fitted = with_question_form(examples)
+    assert [label for _, label in cross_fitted] == [label for _, label, _ in examples]
+    for evidence, _ in cross_fitted:
+        assert set(evidence.question_form) == set(ANSWER_VERDICTS)
+        assert sum(evidence.question_form.values()) == pytest.approx(1.0)
+    in_sample = with_question_form(examples, fit_form(examples))
+    assert [e.question_form for e, _ in in_sample] != [e.question_form for e, _ in cross_fitted]
 
 
 def test_an_unlabelled_bank_leaves_the_verdict_to_the_rules(tmp_path: Path, real_embeddings) -> None:
