@@ -329,7 +329,11 @@ class Assistant:
             votes=votes,
             paragraph_prior=prior,
             settled=reading.cue == "not_required" or reading.settled,
-            question_form=self.verdict_model.question_form(retrieval.query_vector) if self.verdict_model else {},
+            question_form=(
+                self.verdict_model.question_form(retrieval.query_vector, self.settings.embedding_model)
+                if self.verdict_model is not None
+                else {}
+            ),
         )
         chosen = self.verdict_model.decide(evidence) if self.verdict_model is not None else reading.verdict
         if chosen != reading.verdict:

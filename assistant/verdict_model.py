@@ -127,11 +127,16 @@ class VerdictModel:
     weights: np.ndarray
     margin: float  # the model's pick must beat the rules' verdict by this much probability
     form_weights: np.ndarray | None = None  # the question-form classifier (fit_question_form)
+    form_embedding_model: str | None = None  # the embedding model whose vectors it was fitted on
 
-    def question_form(self, query_vector: np.ndarray) -> dict[str, float]:
-        """The question-form classifier's verdict probabilities for this question; empty without one (or
-        for a vector of another embedding model's size)."""
-        if self.form_weights is None or len(query_vector) + 1 != self.form_weights.shape[0]:
+    def question_form(self, query_vector: np.ndarray, embedding_model: str) -> dict[str, float]:
+        """The question-form classifier's verdict probabilities for this question; empty without one, or
+        for a vector from another embedding model (its space means nothing to the classifier)."""
+        if (
+            self.form_weights is None
+            or embedding_model != self.form_embedding_model
+            or len(query_vector) + 1 != self.form_weights.shape[0]
+        ):
             return {}
         probabilities = question_form_probabilities(self.form_weights, np.asarray(query_vector, dtype=np.float64))
         return dict(zip(ANSWER_VERDICTS, (float(p) for p in probabilities[0]), strict=True))
@@ -158,6 +163,7 @@ class VerdictModel:
                 "features": list(FEATURES),
                 "weights": [round(float(w), 6) for w in self.weights],
                 "margin": self.margin,
+                "question_form_embedding_model": self.form_embedding_model,
                 "question_form_weights": (
                     None if self.form_weights is None else np.round(self.form_weights, 5).tolist()
                 ),
@@ -180,4 +186,5 @@ def load_verdict_model(path: Path = MODEL_PATH) -> VerdictModel | None:
         weights=np.asarray(data["weights"], dtype=np.float64),
         margin=float(data["margin"]),
         form_weights=None if form is None else np.asarray(form, dtype=np.float64),
+        form_embedding_model=data.get("question_form_embedding_model"),
     )

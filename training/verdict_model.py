@@ -137,7 +137,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from assistant.runtime import load_embeddings
 
-    embeddings = load_embeddings(Settings())
+    settings = Settings()
+    embeddings = load_embeddings(settings)
     per_policy: dict[str, list[Asked]] = {}
     with tempfile.TemporaryDirectory(prefix="policyqa-verdict-") as tmp:
         for policy_file, questions_dir in BANKED_POLICIES:
@@ -158,7 +159,9 @@ def main() -> None:
         )
     everything = [example for examples in per_policy.values() for example in examples]
     examples = with_question_form(everything)
-    model = VerdictModel(fit(examples), MARGIN, form_weights=fit_form(everything))
+    model = VerdictModel(
+        fit(examples), MARGIN, form_weights=fit_form(everything), form_embedding_model=settings.embedding_model
+    )
     start = 0
     for name, asked in per_policy.items():  # agreement with each bank (form classifier cross-fitted)
         model_accuracy, rules_accuracy = accuracy(model, examples[start : start + len(asked)])

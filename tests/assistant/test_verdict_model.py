@@ -18,6 +18,7 @@ from assistant.verdict_model import (
     load_verdict_model,
     question_form_probabilities,
 )
+from core.config import DEFAULT_EMBEDDING_MODEL
 from core.types import VerdictEvidence
 
 
@@ -79,11 +80,12 @@ def test_the_question_form_classifier_learns_phrasings_and_feeds_the_model() -> 
     predicted = question_form_probabilities(form, vectors).argmax(axis=1)
     assert np.mean([ANSWER_VERDICTS[i] == label for i, label in zip(predicted, labels, strict=True)]) > 0.95
 
-    model = VerdictModel(np.zeros(len(FEATURES)), margin=0.3, form_weights=form)
-    probabilities = model.question_form(vectors[1])
+    model = VerdictModel(np.zeros(len(FEATURES)), margin=0.3, form_weights=form, form_embedding_model="m")
+    probabilities = model.question_form(vectors[1], "m")
     assert max(probabilities, key=lambda verdict: probabilities[verdict]) == labels[1]
-    assert model.question_form(np.zeros(5)) == {}  # another embedding model's vector
-    assert VerdictModel(np.zeros(len(FEATURES)), margin=0.3).question_form(vectors[1]) == {}
+    assert model.question_form(vectors[1], "another-model") == {}  # its space means nothing to the classifier
+    assert model.question_form(np.zeros(5), "m") == {}
+    assert VerdictModel(np.zeros(len(FEATURES)), margin=0.3).question_form(vectors[1], "m") == {}
 
     column = FEATURES.index("question_form")
     rows = features(replace(evidence("allowed", [("allowed", 1.0)]), question_form=probabilities))
@@ -94,6 +96,7 @@ def test_the_shipped_model_matches_the_features_and_a_stale_one_is_ignored(tmp_p
     shipped = load_verdict_model()
     assert shipped is not None and shipped.weights.shape == (len(FEATURES),)
     assert shipped.form_weights is not None and shipped.form_weights.shape == (384 + 1, len(ANSWER_VERDICTS))
+    assert shipped.form_embedding_model == DEFAULT_EMBEDDING_MODEL
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert data["provenance"]["examples"]  # trained on the banks, and says so
     stale = tmp_path / "model.json"
