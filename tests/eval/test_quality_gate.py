@@ -18,7 +18,7 @@ FLOORS = {
         "citation_precision": 0.82,
         "citation_recall": 0.83,
         "key_fact_recall": 0.81,
-        "verdict_accuracy": 0.78,
+        "verdict_accuracy": 0.82,
         "abstention_f1": 0.85,
     },
     ("riverside-acceptable-use-policy", None): {
@@ -97,7 +97,7 @@ STYLE_FLOORS = {
     "mrr@10": 0.88,
     "citation_precision": 0.71,
     "citation_recall": 0.77,
-    "verdict_accuracy": 0.76,
+    "verdict_accuracy": 0.78,
     "abstention_f1": 0.80,
 }
 
@@ -116,7 +116,7 @@ RIVERSIDE_BANKED_FLOORS = {
     "mrr@10": 0.90,
     "citation_precision": 0.79,
     "citation_recall": 0.76,
-    "verdict_accuracy": 0.75,
+    "verdict_accuracy": 0.76,
     "abstention_f1": 0.60,
 }
 
