@@ -15,6 +15,7 @@ forms; the classifier has seen thousands of phrasings ("pretty sure that's fine,
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,7 +159,7 @@ class VerdictModel:
         return evidence.rule_verdict
 
     def to_json(self, provenance: Mapping[str, object]) -> str:
-        return json.dumps(
+        text = json.dumps(
             {
                 "features": list(FEATURES),
                 "weights": [round(float(w), 6) for w in self.weights],
@@ -171,6 +172,8 @@ class VerdictModel:
             },
             indent=1,
         )
+        # the classifier's rows (one per embedding dimension) one to a line, not one number to a line
+        return re.sub(r"\[\n   ([^\[\]{}]*?)\n  \]", lambda row: "[" + " ".join(row.group(1).split()) + "]", text)
 
 
 def load_verdict_model(path: Path = MODEL_PATH) -> VerdictModel | None:
