@@ -328,7 +328,7 @@ class Assistant:
             top_paragraph_votes=top,
             votes=votes,
             paragraph_prior=prior,
-            settled=reading.cue == "not_required" or reading.settled,
+            settled=reading.settled,
             question_form=(
                 self.verdict_model.question_form(retrieval.query_vector, self.settings.embedding_model)
                 if self.verdict_model is not None

@@ -315,8 +315,9 @@ class VerdictReading:
     verdict: Verdict
     cue: Cue | None
     clause: str
-    # The question's own words settled it: a condition it says is met or unmet, a restriction it steps
-    # outside, a duty it leaves undone or rules out. The verdict model never moves such a reading.
+    # An explicit "not required to", or the question's own words settled it: a condition it says is met or
+    # unmet, a restriction it steps outside, a duty it leaves undone or rules out. The verdict model never
+    # moves such a reading.
     settled: bool = False
 
 
@@ -406,6 +407,7 @@ def read_verdict(
         settled = False
         if cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
             cue = "conditional"
+    settled = settled or cue == "not_required"
     return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best, settled=settled)
 
 

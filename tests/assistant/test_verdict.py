@@ -81,6 +81,7 @@ def test_not_required_reads_as_allowed_for_a_must_i_question() -> None:
     )
     reading = read_verdict(question, sentence, overlap_with(question))
     assert reading.verdict == "allowed" and reading.cue == "not_required"
+    assert reading.settled  # an explicit "not required to": the verdict model never moves it
     assert "weekends" in reading.clause
 
 
