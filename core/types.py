@@ -17,13 +17,29 @@ VERDICTS: tuple[Verdict, ...] = (
 )
 
 
+SetAsideKind = Literal["title", "contents", "document control", "running header or footer", "page number", "blank page"]
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """Text a reader or the parser kept out of the citable paragraphs, and why (shown by `parse --show-dropped`)."""
+
+    kind: SetAsideKind
+    text: str
+
+
 @dataclass(frozen=True)
 class SourceDocument:
-    """Text read from a policy file; `page_starts[i]` is the char offset where page i+1 begins."""
+    """Text read from a policy file; `page_starts[i]` is the char offset where page i+1 begins.
+
+    `text` is normalised: Markdown `#` headings, `- ` bullets, printed list numbers (rebuilt from Word's
+    or HTML's automatic numbering), table cells separated by tabs, blocks separated by a blank line.
+    `set_aside` holds page furniture the reader removed (running headers and footers, page numbers)."""
 
     path: str
     text: str
     page_starts: tuple[int, ...] = ()
+    set_aside: tuple[SetAside, ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
@@ -60,6 +76,21 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class ParseReport:
+    """What the parser found and what HR should check before staff rely on it."""
+
+    numbering: str  # "decimal, lettered items", "headings", "paragraphs", ...
+    body_words: int  # words of the document's text, less what was set aside (contents, title, furniture)
+    kept_words: int  # of those, words found in the paragraphs and their headings
+    set_aside: tuple[SetAside, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def coverage(self) -> float:
+        return self.kept_words / self.body_words if self.body_words else 1.0
+
+
+@dataclass(frozen=True)
 class ParsedPolicy:
     policy_id: str
     title: str
@@ -67,6 +98,7 @@ class ParsedPolicy:
     content_hash: str
     paragraphs: tuple[Paragraph, ...]
     contacts: tuple[Contact, ...] = ()
+    report: ParseReport | None = field(default=None, compare=False)
 
     def paragraph(self, paragraph_id: str) -> Paragraph | None:
         wanted = normalise_paragraph_id(paragraph_id)

@@ -1,43 +1,65 @@
 """Parse policy text into its own numbered paragraphs, each with its id exactly as printed.
 
-Styles understood: decimal `1.2.3`; section headings `1.`, `3)`, `Section 3`, `## 3 Title`, roman `IV.`;
-lettered items `(a)`/`a)` under a section (id `2(e)`); roman sub-items `(i)` kept with the item above;
-`Appendix N` (id `appendix-n`); unnumbered text and bullets continue the paragraph above; a contents list
-with page numbers is skipped. A document with no numbering at all falls back to its headings
-(id = slug of the heading path).
+The rules are those of `data/corpus/CONVENTIONS.md`. A line's label (`ingest/labels.py`) is kept only when
+it continues the document's numbering: the next decimal (`3.2` after `3.1`, `3.2.1` after `3.2`, `4.1`
+after section `4`), the next section in the style the document uses for sections, the next item of an
+open list (`(b)` after `(a)`), a code of a scheme the document uses more than once. Anything else (a
+wrapped line that happens to start with a number, a list inside a numbered paragraph) continues the
+paragraph above. Items under a section are cited as `2(e)` and `12.345(a)(1)`; roman sub-items and lists
+inside a decimal paragraph stay with it. Text before the first unit is the `preamble`; a document with no
+numbering falls back to its headings (`equipment/broken-kit`), and one with neither to `p1`, `p2`, ...
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
-from core.types import Paragraph, ParsedPolicy, SourceDocument
+from core.types import Paragraph, ParsedPolicy, SetAside, SourceDocument
+from ingest.furniture import find_contents
+from ingest.labels import Label, code_shape, readings, roman_value, section_value
 
-_BULLET = re.compile(r"^(?:[-*•●▪◦–]|\u2022)\s+")
+_BULLET = re.compile(r"^(?:[-*•●▪◦–➢]|\u2022)\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_CONTENTS_TITLE = re.compile(r"^(table of )?contents:?$|^index$", re.IGNORECASE)
-_DOT_LEADER_ENTRY = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
-_DOT_LEADERS = re.compile(r"(\.{4,}|…{2,})\s*\d{1,3}\s*$")
-_PAGE_NUMBER_TAIL = re.compile(r"\s{2,}\d{1,3}\s*$")
-_APPENDIX = re.compile(r"^(?:appendix|annex|schedule)\s+([A-Za-z0-9]{1,3})\b\s*[:.\-–—]?\s*(.*)$", re.I)
-_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.*)$")
-_SECTION_WORD = re.compile(r"^section\s+(\d{1,2}|[IVXLC]{1,6})\b\s*[:.)\-–—]?\s*(.*)$", re.I)
-_SECTION_NUMBER = re.compile(r"^(\d{1,2})[.)]\s*(\S.*)$")
-_SECTION_BARE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
-_SECTION_ROMAN = re.compile(r"^([IVXLC]{1,6})[.)]\s+(\S.*)$")
-_ITEM = re.compile(r"^(?:\(([a-z]{1,4})\)|([a-z]{1,4})\))\s+(\S.*)$")
-_ROMAN_ITEM = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)$")
-_HEADING_MAX_WORDS = 12
-PARSER_VERSION = "2"
+_HEADING_MAX_WORDS = 14
+_CHAINED_ITEMS = re.compile(r"^(\([a-zA-Z0-9]{1,5}\))\s*\([a-zA-Z0-9]{1,5}\)")
+PARSER_VERSION = "3"
 """Bump when parsing or contact extraction changes: indexed policies are then re-parsed on the next ingest."""
 
 
-@dataclass
-class _Open:
-    """A paragraph being built."""
+@dataclass(frozen=True)
+class _Line:
+    offset: int
+    end: int
+    text: str  # without heading marks or bullet
+    heading_level: int
+    bullet: bool
+    blank_before: bool
 
+    @property
+    def headingish(self) -> bool:
+        """A heading by its mark, or by its form: short, no closing punctuation, capitalised."""
+        if self.heading_level:
+            return True
+        return _short_title(self.text)
+
+
+def _short_title(text: str, closing_period: bool = False) -> bool:
+    """`closing_period`: "§ 164.302 Applicability." and "Section 3.3. Composition." end their titles with one."""
+    text = text.strip()
+    if closing_period and text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    if not text or len(text.split()) > _HEADING_MAX_WORDS or "\t" in text or "://" in text:
+        return False
+    if re.search(r"[a-z]{2}[.;!?] +\S", text):  # a sentence ends inside: prose, not a title
+        return False
+    return not text.endswith((".", ";", ":", ",", "?", "!")) and (text[0].isupper() or text[0].isdigit())
+
+
+@dataclass
+class _Unit:
     id: str
     heading_path: tuple[str, ...]
     start: int
@@ -46,255 +68,478 @@ class _Open:
 
 
 @dataclass
-class _Section:
-    number: str
-    title: str
-    is_appendix: bool = False
-    has_paragraph: bool = False
-    last_letter: str = ""
+class _Pending:
+    """A numbered heading that becomes a unit only if text stands under it before its first child."""
 
-    @property
-    def label(self) -> str:
-        return self.title if self.is_appendix else f"{self.number} {self.title}".strip()
+    id: str
+    heading_path: tuple[str, ...]
+    start: int
+    end: int
+    title: str
+    kind: str = "section"
 
 
 @dataclass
-class _State:
-    section: _Section | None = None
-    current: _Open | None = None
-    in_contents: bool = False
-    preamble: list[str] = field(default_factory=list)
-    done: list[_Open] = field(default_factory=list)
+class _Item:
+    style: str  # digit, lower, upper, roman, ROMAN
+    value: int
+    token: str
+
+
+@dataclass
+class _Builder:
+    codes: set[str]
+    document_section_style: tuple[str, str, bool] | None = None
+    units: list[_Unit] = field(default_factory=list)
+    current: _Unit | None = None
+    pending: _Pending | None = None
+    appendix: str = ""
+    appendix_title: str = ""
+    group: str = ""
+    section_id: str = ""
+    section_label: str = ""
+    section_value: int | None = None
+    item_parent: str = ""  # the id items (a), (1) hang from: a section, "Section 3.3", an appendix
+    section_style: tuple[str, str, bool] | None = None  # (word, punct, is a marked heading)
+    decimal: tuple[int, ...] | None = None
+    items: list[_Item] = field(default_factory=list)
+    current_kind: str = ""  # what the open unit is: section, item, decimal, code, preamble
+    preamble: list[_Line] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
+    accepted: Counter[str] = field(default_factory=Counter)
+
+    # -- one line -----------------------------------------------------------------------------------
+    def consume(self, line: _Line) -> None:
+        chained = _CHAINED_ITEMS.match(line.text)
+        if chained:  # "(b)(1) text": item (b) has no text of its own, (1) holds it
+            self.consume(replace(line, text=chained.group(1)))
+            line = replace(line, text=line.text[chained.end(1) :].strip(), blank_before=False)
+        for label in readings(line.text):
+            if self._accept(label, line):
+                self.accepted[label.kind if label.word != "§" else "legal"] += 1
+                return
+        self._text(line)
+
+    def _accept(self, label: Label, line: _Line) -> bool:
+        if label.kind == "appendix":
+            return self._appendix(label, line)
+        if label.kind == "group":
+            return self._group(label, line)
+        if label.kind == "decimal":
+            return self._decimal(label, line)
+        if label.kind == "section":
+            return self._section(label, line)
+        if label.kind == "item":
+            return self._item(label, line)
+        return self._code(label, line)
+
+    def _appendix(self, label: Label, line: _Line) -> bool:
+        if not (line.heading_level or not label.rest or _short_title(label.rest) or line.blank_before):
+            return False
+        if label.rest and not line.heading_level and not _short_title(label.rest):
+            return False
+        self._close()
+        self.appendix = f"{label.word}-{label.token}"
+        self.appendix_title = _tidy(line.text)
+        self.section_id, self.section_label, self.section_value, self.decimal = "", "", None, None
+        self.section_style = None
+        self.items = []
+        self.item_parent = self.appendix
+        self.pending = _Pending(self.appendix, (self.appendix_title,), line.offset, line.end, self.appendix_title)
+        return True
+
+    def _group(self, label: Label, line: _Line) -> bool:
+        if not (line.heading_level or _short_title(line.text)):
+            return False
+        self._close()
+        self.group = _tidy(line.text)
+        self.items = []
+        self.item_parent = ""
+        group_id = f"{label.word}-{label.token.lower()}"
+        self.pending = _Pending(self._prefixed(group_id), (self.group,), line.offset, line.end, self.group)
+        return True
+
+    def _decimal(self, label: Label, line: _Line) -> bool:
+        parts = tuple(int(part) for part in label.token.split("."))
+        if not self._decimal_fits(parts, 10 if label.word else 3):
+            return False
+        self._close()
+        self.decimal = parts
+        self.items = []
+        if self.section_value != parts[0]:
+            self.section_value = parts[0]
+            self.section_id = self._prefixed(str(parts[0]))
+            self.section_label = ""
+        path = self._path() + tuple(".".join(str(p) for p in parts[:depth]) for depth in range(2, len(parts)))
+        unit_id = self._prefixed(label.token)
+        kind = "section" if label.word else "decimal"  # "Section 3.3" holds items of its own: 3.3(a)
+        self.item_parent = unit_id if label.word else ""
+        if _short_title(label.rest, bool(label.word)) and (line.heading_level or label.word):
+            self.pending = _Pending(unit_id, path, line.offset, line.end, label.rest, kind)
+        else:
+            self._open(unit_id, path, line, [label.rest], kind)
+        return True
+
+    def _decimal_fits(self, parts: tuple[int, ...], max_step: int) -> bool:
+        last = self.decimal
+        if last is None:
+            if self.section_value is None:
+                return parts[0] <= 3 and all(part <= 3 for part in parts[1:])
+            return self.section_value <= parts[0] <= self.section_value + 1 and all(p <= 1 for p in parts[1:])
+        if self.section_value is not None and parts[0] == self.section_value and last[0] < parts[0]:
+            return all(part <= 1 for part in parts[1:])
+        for depth in range(min(len(parts), len(last))):
+            if parts[:depth] != last[:depth]:
+                return False
+            step = parts[depth] - last[depth]
+            if step == 0:
+                continue
+            return 0 < step <= max_step and all(part <= 1 for part in parts[depth + 1 :])
+        if len(parts) > len(last):
+            return all(part <= 1 for part in parts[len(last) :])
+        return False
+
+    def _section(self, label: Label, line: _Line) -> bool:
+        value = section_value(label.token)
+        style = (label.word, label.punct, bool(line.heading_level))
+        if not self._section_fits(label, value, style, line):
+            return False
+        self._close()
+        self.section_style = self.section_style or style
+        self.section_value = value
+        self.section_id = self._prefixed(label.token)
+        self.item_parent = self.section_id
+        self.decimal = None
+        self.items = []
+        title = _tidy(label.rest)
+        self.section_label = f"{label.token} {title}".strip()
+        if line.headingish or _short_title(label.rest, bool(label.word)) or not label.rest:
+            self.pending = _Pending(self.section_id, self._path(), line.offset, line.end, title)
+        else:
+            self.section_label = label.token if not label.word else f"{label.word.capitalize()} {label.token}"
+            self._open(self.section_id, self._path(), line, [label.rest], "section")
+        return True
+
+    def _section_fits(self, label: Label, value: int | None, style: tuple[str, str, bool], line: _Line) -> bool:
+        if label.word == "§":
+            return True
+        if value is None:
+            return False
+        expected_style = self.section_style or self.document_section_style
+        other_style = expected_style is not None and style != expected_style
+        if other_style and expected_style is not None and label.word and label.word == expected_style[0]:
+            other_style = False
+        if not label.word:
+            if self.current_kind in ("decimal", "code") and self.decimal is None and self.current is not None:
+                return False
+            if label.punct == " " and not (line.heading_level or _short_title(label.rest)):
+                return False
+            if not label.rest[:1].isupper() and not label.rest[:1].isdigit() and label.rest[:1] not in "“\"'(":
+                return False
+        current = self.section_value
+        if self.decimal is not None:
+            current = max(current or 0, self.decimal[0])
+        if other_style:  # another style only as the very next number on a heading line: "3) Reporting"
+            return current is not None and value == current + 1 and _short_title(label.rest, bool(label.word))
+        if current is None:
+            return value <= 2 or bool(label.word and line.headingish)
+        if label.word:
+            return current < value <= current + 10
+        return current < value <= current + 3
+
+    def _item(self, label: Label, line: _Line) -> bool:
+        if not self.item_parent:
+            return False
+        candidates = _item_readings(label.token)
+        for depth in range(len(self.items) - 1, -1, -1):
+            level = self.items[depth]
+            for style, value in candidates:
+                if style == level.style and level.value < value <= level.value + 2:
+                    del self.items[depth:]
+                    self.items.append(_Item(style, value, label.token))
+                    return self._open_item(label, line)
+        for style, value in candidates:
+            if value == 1 and (style not in ("roman", "ROMAN") or self.items):
+                self.items.append(_Item(style, value, label.token))
+                return self._open_item(label, line)
+        return False
+
+    def _open_item(self, label: Label, line: _Line) -> bool:
+        citable = [item for item in self.items[:2] if item.style not in ("roman", "ROMAN")]
+        if len(citable) < len(self.items):
+            self._text(line)
+            return True
+        self._close()
+        unit_id = self.item_parent + "".join(f"({item.token})" for item in citable)
+        if label.rest:
+            self._open(unit_id, self._path(), line, [label.rest], "item")
+        else:
+            self.pending = _Pending(unit_id, self._path(), line.offset, line.end, "", "item")
+        return True
+
+    def _code(self, label: Label, line: _Line) -> bool:
+        if code_shape(label.token) not in self.codes:
+            return False
+        self._close()
+        self.items = []
+        self.item_parent = ""
+        self._open(self._prefixed(label.token), self._path(), line, [label.rest], "code")
+        return True
+
+    # -- text ---------------------------------------------------------------------------------------
+    def _text(self, line: _Line) -> None:
+        body = ("- " + line.text) if line.bullet else line.text
+        if self.pending is not None:
+            if line.heading_level:
+                return  # an unnumbered heading under a numbered one labels what follows
+            pending = self.pending
+            self.pending = None
+            self.current = _Unit(pending.id, pending.heading_path, line.offset, line.end, [body])
+            self.current_kind = pending.kind
+            return
+        if self.current is not None:
+            if line.heading_level:
+                return
+            self.current.lines.append(body)
+            self.current.end = line.end
+            return
+        self.preamble.append(line)
+
+    def _open(self, unit_id: str, path: tuple[str, ...], line: _Line, lines: list[str], kind: str) -> None:
+        self.pending = None
+        self.current = _Unit(unit_id, path, line.offset, line.end, [text for text in lines if text])
+        self.current_kind = kind
+
+    def _close(self) -> None:
+        if self.current is not None:
+            if not any(text.strip() for text in self.current.lines):
+                self.current.lines = [self.current.heading_path[-1] if self.current.heading_path else self.current.id]
+            self.units.append(self.current)
+            self.current = None
+        self.pending = None
+        self.current_kind = ""
+
+    def finish(self) -> None:
+        self._close()
+
+    def _prefixed(self, unit_id: str) -> str:
+        return f"{self.appendix}/{unit_id}" if self.appendix else unit_id
+
+    def _path(self) -> tuple[str, ...]:
+        path = [self.appendix_title] if self.appendix else []
+        if self.group and not self.appendix:
+            path.append(self.group)
+        if self.section_label:
+            path.append(self.section_label)
+        return tuple(path)
+
+
+def _item_readings(token: str) -> list[tuple[str, int]]:
+    if token.isdigit():
+        return [("digit", int(token))]
+    out: list[tuple[str, int]] = []
+    if len(token) == 1:
+        out.append(("lower" if token.islower() else "upper", ord(token.lower()) - ord("a") + 1))
+    elif len(set(token)) == 1 and token.isalpha():
+        out.append(("lower" if token.islower() else "upper", 26 * (len(token) - 1) + ord(token[0].lower()) - 96))
+    roman = roman_value(token)
+    if roman is not None and (token.islower() or token.isupper()):
+        out.append(("roman" if token.islower() else "ROMAN", roman))
+    return out
 
 
 def parse_policy(document: SourceDocument, policy_id: str) -> ParsedPolicy:
     """Split the document into citable paragraphs; pure text work, no I/O."""
-    text = document.text
-    state = _State()
-    numbered = _parse_numbered(text, state)
+    from ingest.contacts import extract_contacts
+    from ingest.parse_report import build_report
+
+    lines, contents = _lines(document.text)
+    set_aside = list(document.set_aside) + [SetAside("contents", text) for text in contents]
+    builder = _Builder(codes=_code_schemes(lines), document_section_style=_section_style(lines))
+    for line in lines:
+        builder.consume(line)
+    builder.finish()
+    units = builder.units
+    numbered = sum(count for kind, count in builder.accepted.items() if kind != "appendix") >= 2
+    if numbered and _numbers_only_in_lists(lines, builder):
+        numbered = False
+    style = _style_name(builder.accepted) if numbered else ""
+    preamble_lines = builder.preamble
     if not numbered:
-        numbered = _parse_headings(text)
+        units, preamble_lines = _parse_headings(lines)
+        style = "headings" if units else ""
+        if not units:
+            units, preamble_lines = _parse_blocks(lines), []
+            style = "paragraphs" if units else ""
+    preamble, furniture = _preamble(preamble_lines)
+    set_aside.extend(furniture)
+    if preamble is not None:
+        units = [preamble, *units]
     paragraphs = tuple(
         Paragraph(
-            id=item.id,
-            heading_path=item.heading_path,
-            text=_clean_text(item.lines),
-            span=(item.start, item.end),
-            page=document.page_at(item.start),
+            id=unit.id,
+            heading_path=unit.heading_path,
+            text=_clean_text(unit.lines),
+            span=(unit.start, unit.end),
+            page=document.page_at(unit.start),
         )
-        for item in _unique_ids(numbered)
+        for unit in _unique_ids(units)
     )
-    from ingest.contacts import extract_contacts
-
+    title = _title(lines, preamble_lines)
     return ParsedPolicy(
         policy_id=policy_id,
-        title=_title(text, state.preamble),
+        title=title,
         source_path=document.path,
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
         paragraphs=paragraphs,
         contacts=extract_contacts(paragraphs),
+        report=build_report(document, paragraphs, style, tuple(set_aside)),
     )
 
 
-def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
+def _lines(text: str) -> tuple[list[_Line], list[str]]:
+    raw_lines: list[tuple[int, str]] = []
     offset = 0
-    for line in text.split("\n"):
-        out.append((offset, line))
-        offset += len(line) + 1
-    return out
-
-
-def _is_contents_entry(raw: str, stripped: str) -> bool:
-    if _DOT_LEADER_ENTRY.search(raw) or _PAGE_NUMBER_TAIL.search(raw):
-        return True
-    if "\t" in raw.strip("\n"):
-        return True
-    return stripped.startswith("(") and stripped.endswith(")")
-
-
-def _parse_numbered(text: str, state: _State) -> list[_Open]:
-    for offset, raw in _lines_with_offsets(text):
+    for raw in text.split("\n"):
+        raw_lines.append((offset, raw))
+        offset += len(raw) + 1
+    contents = find_contents([raw for _, raw in raw_lines])
+    lines: list[_Line] = []
+    dropped: list[str] = []
+    blank = True
+    for index, (start, raw) in enumerate(raw_lines):
         stripped = raw.strip()
         if not stripped:
+            blank = True
             continue
-        if _CONTENTS_TITLE.match(stripped.lstrip("#").strip()):
-            state.in_contents = True
+        if index in contents:
+            dropped.append(stripped)
+            blank = False
             continue
-        if state.in_contents:
-            if _is_contents_entry(raw, stripped):
-                continue
-            state.in_contents = False
-        if _DOT_LEADERS.search(raw):
-            continue
-        _consume_line(state, offset, raw, stripped)
-    _close(state)
-    return state.done if any(_is_structured(item.id) for item in state.done) else []
+        heading = _MD_HEADING.match(stripped)
+        body = heading.group(2) if heading else stripped
+        bullet = _BULLET.match(body)
+        if bullet:
+            body = body[bullet.end() :]
+        body = body.strip()
+        if body:
+            level = len(heading.group(1)) if heading else 0
+            lines.append(_Line(start, start + len(raw.rstrip()), body, level, bullet is not None, blank))
+        blank = False
+    return lines, dropped
 
 
-def _is_structured(paragraph_id: str) -> bool:
-    return bool(re.match(r"^(\d|appendix-|[IVXLC]+$)", paragraph_id))
+def _section_style(lines: list[_Line]) -> tuple[str, str, bool] | None:
+    """The style of the document's section numbers: the one whose numbers run longest in order (1, 2, 3 ...),
+    so a date in a version table ("1 May 2017") or a list restarting under each section does not set it."""
+    values: dict[tuple[str, str, bool], list[int]] = {}
+    for line in lines:
+        for label in readings(line.text):
+            value = section_value(label.token) if label.kind == "section" and label.word != "§" else None
+            if value is not None:
+                values.setdefault((label.word, label.punct, bool(line.heading_level)), []).append(value)
+    best: tuple[float, tuple[str, str, bool] | None] = (1.5, None)
+    for style, sequence in values.items():
+        score = _longest_run(sequence) + (0.5 if style[2] else 0.0)
+        if score > best[0]:
+            best = (score, style)
+    return best[1]
 
 
-def _consume_line(state: _State, offset: int, raw: str, stripped: str) -> None:
-    end = offset + len(raw.rstrip())
-    heading = _MD_HEADING.match(stripped)
-    is_md_heading = heading is not None
-    body = heading.group(2) if heading else stripped
-    bullet = _BULLET.match(body)
-    body_wo_bullet = body[bullet.end() :] if bullet else body
-    in_appendix = state.section is not None and state.section.is_appendix
-
-    appendix = _APPENDIX.match(body_wo_bullet)
-    if appendix and (is_md_heading or _short(appendix.group(2)) or not appendix.group(2)):
-        _close(state)
-        number = appendix.group(1)
-        state.section = _Section(number=number, title=_tidy_inline(body_wo_bullet), is_appendix=True)
-        _open(state, f"appendix-{number.lower()}", (state.section.label,), offset, end, [])
-        state.section.has_paragraph = True
-        return
-
-    if not in_appendix:
-        decimal = _DECIMAL.match(body_wo_bullet)
-        if decimal and _decimal_fits(state, decimal.group(1)):
-            number, rest = decimal.group(1), decimal.group(2)
-            major = number.split(".")[0]
-            if state.section is None or state.section.number != major:
-                state.section = _Section(number=major, title="")
-            _close(state)
-            _open(state, number, _decimal_heading_path(state, number), offset, end, [rest])
-            state.section.has_paragraph = True
-            return
-
-        section = _match_section(body_wo_bullet, is_md_heading)
-        if section and _section_fits(state, section[0]):
-            number, rest = section
-            _close(state)
-            if is_md_heading or (_short(rest) and not rest.rstrip().endswith((".", ";", ":"))):
-                state.section = _Section(number=number, title=_tidy_inline(rest))
-            else:
-                state.section = _Section(number=number, title="")
-                _open(state, number, (), offset, end, [rest])
-                state.section.has_paragraph = True
-            return
-
-        item = _ITEM.match(body_wo_bullet)
-        if item and state.section is not None and not _current_is_decimal(state):
-            token = item.group(1) or item.group(2)
-            rest = item.group(3)
-            is_roman_sub = _ROMAN_ITEM.match(token) and not (
-                len(token) == 1 and state.section.last_letter == chr(ord(token) - 1)
-            )
-            if not (is_roman_sub and state.current is not None and "(" in state.current.id) and (
-                len(token) == 1 or is_roman_sub
-            ):
-                _close(state)
-                if not is_roman_sub:
-                    state.section.last_letter = token
-                _open(state, f"{state.section.number}({token})", (state.section.label,), offset, end, [rest])
-                state.section.has_paragraph = True
-                return
-
-    _continue(state, offset, end, body if not is_md_heading else body_wo_bullet, bullet is not None)
+def _longest_run(values: list[int]) -> int:
+    """Length of the longest subsequence that counts up 1, 2, 3 ... with gaps of at most three."""
+    longest: dict[int, int] = {}
+    for value in values:
+        run = 1 + max((longest[v] for v in range(value - 3, value) if v in longest), default=0)
+        longest[value] = max(longest.get(value, 0), run)
+    return max(longest.values(), default=0)
 
 
-def _continue(state: _State, offset: int, end: int, body: str, is_bullet: bool) -> None:
-    line = ("- " + _BULLET.sub("", body)) if is_bullet else body
-    if state.current is not None:
-        state.current.lines.append(line)
-        state.current.end = end
-        return
-    if state.section is not None and not state.section.has_paragraph:
-        _open(state, state.section.number, (state.section.label,), offset, end, [line])
-        state.section.has_paragraph = True
-        return
-    if state.section is None:
-        state.preamble.append(body)
-
-
-def _open(state: _State, pid: str, path: tuple[str, ...], start: int, end: int, lines: list[str]) -> None:
-    state.current = _Open(id=pid, heading_path=path, start=start, end=end, lines=lines)
-
-
-def _close(state: _State) -> None:
-    if state.current is not None:
-        if not any(line.strip() for line in state.current.lines) and state.section is not None:
-            state.current.lines = [state.section.title or state.current.id]
-        state.done.append(state.current)
-        state.current = None
-
-
-def _current_is_decimal(state: _State) -> bool:
-    return state.current is not None and "." in state.current.id and "(" not in state.current.id
-
-
-def _decimal_fits(state: _State, number: str) -> bool:
-    major = int(number.split(".")[0])
-    if state.section is None:
-        return True
-    current = _section_value(state.section.number)
-    return current is None or major >= current
-
-
-def _match_section(body: str, is_md_heading: bool) -> tuple[str, str] | None:
-    for pattern in (_SECTION_WORD, _SECTION_NUMBER, _SECTION_ROMAN):
-        match = pattern.match(body)
-        if match:
-            return match.group(1), match.group(2)
-    if is_md_heading:
-        match = _SECTION_BARE.match(body)
-        if match:
-            return match.group(1), match.group(2)
-    return None
-
-
-def _section_fits(state: _State, number: str) -> bool:
-    new = _section_value(number)
-    if new is None:
+def _numbers_only_in_lists(lines: list[_Line], builder: _Builder) -> bool:
+    """Headings carry the structure and the only numbers are list items (1., 2. under a heading): the
+    document is one of headings with numbered lists, not a numbered one."""
+    marked = [line for line in lines if line.heading_level]
+    if len(marked) < 2 or any(readings(line.text) for line in marked[1:]):
         return False
-    if state.section is None:
-        return new <= 3
-    current = _section_value(state.section.number)
-    return current is None or current < new <= current + 3
+    structural = {"decimal", "code", "legal", "group"}
+    return not structural & set(builder.accepted) and not (builder.section_style and builder.section_style[0])
 
 
-def _section_value(number: str) -> int | None:
-    if number.isdigit():
-        return int(number)
-    return _roman_to_int(number)
+def _code_schemes(lines: list[_Line]) -> set[str]:
+    """Code shapes that start at least two lines: a scheme of rule codes, not a stray acronym."""
+    shapes = Counter(code_shape(label.token) for line in lines for label in readings(line.text) if label.kind == "code")
+    return {shape for shape, count in shapes.items() if count >= 2 and "#" in shape}
 
 
-def _roman_to_int(token: str) -> int | None:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    if not token or any(ch not in values for ch in token):
-        return None
-    total = 0
-    for index, ch in enumerate(token):
-        value = values[ch]
-        if index + 1 < len(token) and values[token[index + 1]] > value:
-            total -= value
+def _style_name(accepted: Counter[str]) -> str:
+    names = {"decimal": "decimal", "section": "sections", "item": "lettered items", "code": "rule codes"}
+    names |= {"legal": "legal sections", "group": "parts", "appendix": "appendices"}
+    return ", ".join(names[kind] for kind, _ in accepted.most_common() if kind in names)
+
+
+def _preamble(lines: list[_Line]) -> tuple[_Unit | None, list[SetAside]]:
+    """Prose before the first unit is the preamble; title lines and tables there are set aside."""
+    body: list[_Line] = []
+    furniture: list[SetAside] = []
+    for line in lines:
+        if "\t" in line.text:
+            furniture.append(SetAside("document control", line.text))
+        elif line.heading_level or _short_title(line.text) or len(line.text.split()) < 4:
+            furniture.append(SetAside("title", line.text))
         else:
-            total += value
-    return total
+            body.append(line)
+    if not body:
+        return None, furniture
+    texts = [("- " + line.text) if line.bullet else line.text for line in body]
+    return _Unit("preamble", (), body[0].offset, body[-1].end, texts), furniture
 
 
-def _decimal_heading_path(state: _State, number: str) -> tuple[str, ...]:
-    path: list[str] = []
-    if state.section is not None and state.section.title:
-        path.append(state.section.label)
-    elif state.section is not None:
-        path.append(state.section.number)
-    parts = number.split(".")
-    for depth in range(2, len(parts)):
-        path.append(".".join(parts[:depth]))
-    return tuple(path)
+def _parse_headings(lines: list[_Line]) -> tuple[list[_Unit], list[_Line]]:
+    """Fallback for documents with headings but no numbering: id = slug of the heading path."""
+    headings = [line for line in lines if line.heading_level]
+    if not headings:
+        return [], []
+    title = _title_line(lines)
+    stack: list[tuple[int, str]] = []
+    units: list[_Unit] = []
+    preamble: list[_Line] = []
+    current: _Unit | None = None
+    for line in lines:
+        if line.heading_level:
+            if current is not None and current.lines:
+                units.append(current)
+            current = None
+            if line is title:
+                continue
+            while stack and stack[-1][0] >= line.heading_level:
+                stack.pop()
+            stack.append((line.heading_level, _tidy(line.text)))
+            path = tuple(name for _, name in stack)
+            current = _Unit("/".join(_heading_slug(name) for name in path), path, line.offset, line.end)
+            continue
+        body = ("- " + line.text) if line.bullet else line.text
+        if current is None:
+            preamble.append(line)
+            continue
+        current.lines.append(body)
+        current.end = line.end
+    if current is not None and current.lines:
+        units.append(current)
+    return units, preamble
 
 
-def _short(text: str) -> bool:
-    return len(text.split()) <= _HEADING_MAX_WORDS
+def _parse_blocks(lines: list[_Line]) -> list[_Unit]:
+    """A document with neither numbering nor headings: its paragraphs, `p1`, `p2`, ... in reading order."""
+    units: list[_Unit] = []
+    for line in lines:
+        if line.blank_before or not units:
+            units.append(_Unit(f"p{len(units) + 1}", (), line.offset, line.end, []))
+        units[-1].lines.append(("- " + line.text) if line.bullet else line.text)
+        units[-1].end = line.end
+    return units
 
 
-def _tidy_inline(text: str) -> str:
+def _tidy(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\t", " ")).strip()
 
 
@@ -306,74 +551,45 @@ def _clean_text(lines: list[str]) -> str:
     return "\n".join(line for line in cleaned if line)
 
 
-def _unique_ids(items: list[_Open]) -> list[_Open]:
-    seen: dict[str, int] = {}
-    for item in items:
-        count = seen.get(item.id, 0) + 1
-        seen[item.id] = count
-        if count > 1:
-            item.id = f"{item.id} ({count})"
-    return items
+def _unique_ids(units: list[_Unit]) -> list[_Unit]:
+    seen: Counter[str] = Counter()
+    for unit in units:
+        seen[unit.id] += 1
+        if seen[unit.id] > 1:
+            unit.id = f"{unit.id} ({seen[unit.id]})"
+    return units
 
 
-def _title(text: str, preamble: list[str]) -> str:
-    for line in text.split("\n"):
-        heading = _MD_HEADING.match(line.strip())
-        if heading and len(heading.group(1)) == 1:
-            return _tidy_inline(heading.group(2))
-    candidates = [_tidy_inline(line.lstrip("#")) for line in preamble if line.strip()]
-    for line in candidates:
-        if "policy" in line.lower() and len(line) < 120:
-            return line
+def _title(lines: list[_Line], preamble: list[_Line]) -> str:
+    for line in lines:
+        if line.heading_level == 1:
+            return _tidy(line.text)
+    candidates = [_tidy(line.text) for line in preamble]
+    for text in candidates:
+        if "policy" in text.lower() and len(text) < 120:
+            return text
     return candidates[0] if candidates else ""
 
 
-def _parse_headings(text: str) -> list[_Open]:
-    """Fallback for documents with headings but no numbering: id = slug of the heading path."""
-    stack: list[tuple[int, str]] = []
-    items: list[_Open] = []
-    current: _Open | None = None
-    headings = [
-        (offset, _MD_HEADING.match(raw.strip()))
-        for offset, raw in _lines_with_offsets(text)
-        if _MD_HEADING.match(raw.strip())
-    ]
-    top_level = [match for _, match in headings if match and len(match.group(1)) == 1]
-    skip_title = len(top_level) == 1
-    for offset, raw in _lines_with_offsets(text):
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        heading = _MD_HEADING.match(stripped)
-        if heading:
-            level, title = len(heading.group(1)), _tidy_inline(heading.group(2))
-            if current is not None:
-                items.append(current)
-                current = None
-            if skip_title and level == 1:
-                continue
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, title))
-            path = tuple(name for _, name in stack)
-            current = _Open(
-                id="/".join(_slug(name) for name in path),
-                heading_path=path,
-                start=offset,
-                end=offset + len(raw.rstrip()),
-                lines=[],
-            )
-            continue
-        if current is not None:
-            bullet = _BULLET.match(stripped)
-            current.lines.append(("- " + stripped[bullet.end() :]) if bullet else stripped)
-            current.end = offset + len(raw.rstrip())
-    if current is not None:
-        items.append(current)
-    for item in items:
-        if not item.lines:
-            item.lines = [item.heading_path[-1]]
-    return items
+def _title_line(lines: list[_Line]) -> _Line | None:
+    """The document's title: its first heading, at the top level, with no prose before it, alone at its
+    level or straight away followed by another heading (no text of its own)."""
+    position = next((index for index, line in enumerate(lines) if line.heading_level), None)
+    if position is None or any(len(line.text.split()) >= 8 for line in lines[:position]):
+        return None
+    first = lines[position]
+    same_level = [line for line in lines if line.heading_level and line.heading_level <= first.heading_level]
+    if len(same_level) == 1 or (position + 1 < len(lines) and lines[position + 1].heading_level):
+        return first
+    return None
+
+
+def _heading_slug(heading: str) -> str:
+    """`Appendix A: Data Retention Matrix` is cited as `appendix-a`, like in a numbered document."""
+    for label in readings(heading):
+        if label.kind == "appendix":
+            return f"{label.word}-{label.token}"
+    return _slug(heading)
 
 
 def _slug(text: str) -> str:

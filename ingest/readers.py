@@ -6,8 +6,8 @@ Every refusal is an UnsupportedFormatError/InputError with one sentence saying w
 
 from __future__ import annotations
 
-import io
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,18 +57,26 @@ def read_bytes(data: bytes, suffix: str, name: str) -> SourceDocument:
 
 
 def _decode_text(data: bytes, name: str) -> str:
-    if b"\x00" in data[:8192]:
+    bom_encoding = _bom_encoding(data)
+    if bom_encoding is None and b"\x00" in data[:8192]:
         raise UnsupportedFormatError(
             f"{Path(name).name} looks like a binary file, not text: export the policy as .txt, .docx or .pdf."
         )
-    for encoding in ("utf-8-sig", "cp1252"):
+    for encoding in (bom_encoding,) if bom_encoding else ("utf-8-sig", "cp1252"):
         try:
-            text = data.decode(encoding)
+            text = data.decode(encoding).lstrip("\ufeff").replace("\x00", "")
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
             return text.replace("\r\n", "\n").replace("\r", "\n")
     raise UnsupportedFormatError(f"{Path(name).name} is not readable text: save it as UTF-8 text, .docx or .pdf.")
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    """UTF-16 text (what Windows' "Unicode" save writes) starts with a byte-order mark."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
 
 
 def _looks_like_text(text: str) -> bool:
@@ -79,117 +87,79 @@ def _looks_like_text(text: str) -> bool:
 
 
 def _read_text(data: bytes, name: str) -> SourceDocument:
-    return SourceDocument(path=name, text=_decode_text(data, name))
+    return SourceDocument(path=name, text=underlined_headings(_decode_text(data, name)))
+
+
+_UNDERLINE = re.compile(r"^(=+|-+|~+|\^+|\*+)$")
+
+
+def underlined_headings(text: str) -> str:
+    """Plain-text headings underlined with ===, ---, ~~~ (reStructuredText, setext) become `#` headings,
+    level by the order the underline characters first appear."""
+    lines = text.split("\n")
+    levels: list[str] = []
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        underline = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if line.strip() and _UNDERLINE.match(underline) and len(underline) >= max(3, len(line.strip()) // 2):
+            if underline[0] not in levels:
+                levels.append(underline[0])
+            out.extend(["#" * min(levels.index(underline[0]) + 1, 6) + " " + line.strip(), ""])
+            index += 2
+            continue
+        out.append(line)
+        index += 1
+    return "\n".join(out)
+
+
+def _read_markdown(data: bytes, name: str) -> SourceDocument:
+    from ingest.formats.markdown import markdown_to_text
+
+    return SourceDocument(path=name, text=markdown_to_text(_decode_text(data, name)))
 
 
 def _read_docx(data: bytes, name: str) -> SourceDocument:
-    import docx
+    from ingest.formats.docx import docx_to_text
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        text, set_aside = docx_to_text(data)
     except Exception as exc:
         raise UnsupportedFormatError(
             f"{Path(name).name} is not a valid Word document: open it in Word and save it again as .docx."
         ) from exc
-    lines: list[str] = []
-    for block in _docx_blocks(document):
-        lines.append(block)
-    return SourceDocument(path=name, text="\n\n".join(line for line in lines if line.strip()))
-
-
-def _docx_blocks(document: object) -> list[str]:
-    """Paragraphs in order with heading levels and list items marked; tables as tab-separated rows."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph as DocxParagraph
-
-    blocks: list[str] = []
-    for item in document.iter_inner_content():  # type: ignore[attr-defined]
-        if isinstance(item, DocxParagraph):
-            text = item.text.strip()
-            if not text:
-                continue
-            style = (item.style.name if item.style is not None else "") or ""
-            if style.lower().startswith("heading"):
-                level = "".join(ch for ch in style if ch.isdigit()) or "1"
-                blocks.append("#" * min(int(level), 6) + " " + text)
-            elif style.lower() == "title":
-                blocks.append("# " + text)
-            elif "list" in style.lower():
-                blocks.append("- " + text)
-            else:
-                blocks.append(text)
-        elif isinstance(item, Table):
-            rows = ["\t".join(cell.text.strip() for cell in row.cells) for row in item.rows]
-            blocks.append("\n".join(rows))
-    return blocks
+    return SourceDocument(path=name, text=text, set_aside=set_aside)
 
 
 def _read_pdf(data: bytes, name: str) -> SourceDocument:
-    from pypdf import PdfReader
+    from ingest.formats.pdf import PdfTextError, pdf_to_text
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-    except Exception as exc:
+        pdf = pdf_to_text(data)
+    except PdfTextError as exc:
+        if exc.encrypted:
+            raise InputError(
+                f"{Path(name).name} is password-protected: save an unprotected copy and ingest that."
+            ) from exc
         raise UnsupportedFormatError(
             f"{Path(name).name} is not a readable PDF: export it again from the original document."
         ) from exc
-    if reader.is_encrypted:
-        raise InputError(f"{Path(name).name} is password-protected: save an unprotected copy and ingest that.")
-    pages: list[str] = []
-    starts: list[int] = []
-    offset = 0
-    try:
-        page_texts = [(page.extract_text() or "").strip() for page in reader.pages]
-    except Exception as exc:
-        raise UnsupportedFormatError(
-            f"{Path(name).name} could not be read as a PDF: export it again from the original document."
-        ) from exc
-    for text in page_texts:
-        starts.append(offset)
-        pages.append(text)
-        offset += len(text) + 2
-    text = "\n\n".join(pages)
-    if len(text.strip()) < _MIN_TEXT_CHARS:
+    if len(pdf.text.strip()) < _MIN_TEXT_CHARS:
         raise InputError(f"{Path(name).name} has no text layer (a scan?): run OCR on it or export the original as PDF.")
-    return SourceDocument(path=name, text=text, page_starts=tuple(starts))
-
-
-_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dt", "dd")
+    return SourceDocument(path=name, text=pdf.text, page_starts=pdf.page_starts, set_aside=pdf.set_aside)
 
 
 def _read_html(data: bytes, name: str) -> SourceDocument:
-    from bs4 import BeautifulSoup
+    from ingest.formats.html import html_to_text
 
-    text = _decode_text(data, name)
-    soup = BeautifulSoup(text, "html.parser")
-    for junk in soup(["script", "style", "nav", "footer", "head", "noscript"]):
-        junk.decompose()
-    blocks: list[str] = []
-    for element in soup.find_all(_BLOCK_TAGS):
-        if element.find_parent(_BLOCK_TAGS) is not None and element.name != "li":
-            continue
-        tag = element.name
-        if tag == "tr":
-            content = "\t".join(cell.get_text(" ", strip=True) for cell in element.find_all(["td", "th"]))
-        else:
-            content = element.get_text(" ", strip=True)
-        if not content:
-            continue
-        if tag.startswith("h"):
-            blocks.append("#" * int(tag[1]) + " " + content)
-        elif tag == "li":
-            blocks.append("- " + content)
-        else:
-            blocks.append(content)
-    if not blocks:
-        blocks = [soup.get_text("\n", strip=True)]
-    return SourceDocument(path=name, text="\n\n".join(blocks))
+    return SourceDocument(path=name, text=html_to_text(_decode_text(data, name)))
 
 
 _READERS: dict[str, Callable[[bytes, str], SourceDocument]] = {
     ".txt": _read_text,
-    ".md": _read_text,
-    ".markdown": _read_text,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
     ".docx": _read_docx,
     ".pdf": _read_pdf,
     ".html": _read_html,
