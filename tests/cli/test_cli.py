@@ -188,3 +188,34 @@ def test_eval_json_reports_every_metric(tmp_path: Path) -> None:
 def test_eval_rejects_unknown_baseline_and_split() -> None:
     assert run("eval", "--compare", "magic")[0] == 2
     assert run("eval", "--split", "train")[0] == 2
+
+
+def test_parse_reports_numbering_coverage_and_what_was_set_aside() -> None:
+    code, out, _ = run("parse", str(BUNDLED_POLICY), "--show-dropped")
+    assert code == 0
+    assert "Numbering: decimal" in out and "of the text" in out
+    assert "contents:" in out  # the contents list is shown as set aside, not as paragraphs
+
+
+def test_parse_warns_when_a_policy_has_no_numbering(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Staff sign in at reception every morning.\n\nVisitors wear a badge at all times.\n")
+    code, out, _ = run("parse", str(plain), "--json")
+    assert code == 0
+    parsed = json.loads(out)
+    assert [p["id"] for p in parsed["paragraphs"]] == ["p1", "p2"]
+    assert parsed["warnings"] and parsed["coverage"] >= 0.97
+
+
+def test_parse_check_scores_the_corpus() -> None:
+    corpus = Path(__file__).resolve().parents[2] / "data" / "corpus"
+    code, out, _ = run("parse", "--check", str(corpus), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["overall"]["documents"] >= 15
+    assert report["overall"]["precision"] >= 0.96
+
+
+def test_parse_check_refuses_a_folder_that_is_not_a_corpus(tmp_path: Path) -> None:
+    code, _, err = run("parse", "--check", str(tmp_path))
+    assert code == 2 and "not a corpus" in err

@@ -183,3 +183,68 @@ def test_fixture_contacts_fold_short_forms_and_drop_leading_verbs() -> None:
     assert not any(role.lower().startswith("contact ") for role in roles)
     assert "dpo@riverside-trust.example" in roles["Data Protection Officer"].detail
     assert "Designated Safeguarding Lead" in roles
+
+
+def test_bundled_policy_keeps_its_text() -> None:
+    report = bundled().report
+    assert report is not None and report.coverage >= 0.97
+
+
+def test_opening_paragraph_before_the_first_number_is_the_preamble() -> None:
+    policy = parse_text(
+        "Everyone must read this code before starting work. It applies to volunteers too.\n\n"
+        "1. Dress\nWear smart clothes.\n\n2. Phones\nKeep phones away in lessons.\n"
+    )
+    assert [p.id for p in policy.paragraphs] == ["preamble", "1", "2"]
+    assert "volunteers" in policy.paragraphs[0].text
+
+
+def test_plain_policy_is_cited_by_paragraph_position() -> None:
+    policy = parse_text(
+        "Staff should arrive by 8.30 each morning and sign in at reception.\n\n"
+        "Visitors must wear a badge at all times while on site.\n\nPhones are not used in classrooms.\n"
+    )
+    assert [p.id for p in policy.paragraphs] == ["p1", "p2", "p3"]
+    assert policy.report is not None and policy.report.numbering == "paragraphs"
+    assert any("No numbering" in warning for warning in policy.report.warnings)
+
+
+def test_contents_with_page_numbers_sections_without_dots_and_restarting_letters() -> None:
+    policy = parse_text(
+        "E-Safety Policy\n\nContents\n1 Scope of the Policy 3\n2 Roles and Responsibilities 4\n\n"
+        "1 Scope of the Policy\nThis policy applies to all members of the school community.\n\n"
+        "2 Roles and Responsibilities\n(a) Governors\nGovernors approve the policy.\n(b) Headteacher\n"
+        "The head is responsible for safety.\n\n3 Education\n(a) Pupils\nPupils are taught to stay safe.\n"
+    )
+    assert [p.id for p in policy.paragraphs] == ["1", "2(a)", "2(b)", "3(a)"]
+    assert policy.report is not None
+    assert [item.kind for item in policy.report.set_aside].count("contents") == 3
+
+
+def test_legal_sections_cite_two_levels_and_keep_roman_sub_items() -> None:
+    policy = parse_text(
+        "§ 12.345 Use of equipment.\n(a) Caption. Staff shall protect equipment.\n"
+        "(1) Staff shall not lend it.\n(i) Not to family.\n(ii) Not to friends.\n(2) Staff shall report loss.\n"
+        "(b)(1) Managers shall keep a register.\n(2) Managers shall review it.\n"
+    )
+    ids = [p.id for p in policy.paragraphs]
+    assert ids == ["12.345(a)", "12.345(a)(1)", "12.345(a)(2)", "12.345(b)(1)", "12.345(b)(2)"]
+    assert "Not to friends" in policy.paragraph("12.345(a)(1)").text  # type: ignore[union-attr]
+
+
+def test_rule_codes_are_ids_and_markdown_marks_stay_out_of_quotes(tmp_path) -> None:
+    path = tmp_path / "aup.md"
+    path.write_text(
+        "# Acceptable use\n\n## Passwords\n\n`ABC.DEF.011`: All Users **SHALL** use a password manager.\n\n"
+        "`ABC.DEF.012`: All Users **SHALL NOT** share or disclose any passwords.\n",
+        encoding="utf-8",
+    )
+    policy = parse_policy(read_document(path, 10**7), "aup")
+    assert [p.id for p in policy.paragraphs] == ["ABC.DEF.011", "ABC.DEF.012"]
+    assert policy.paragraph("ABC.DEF.012").text == "All Users SHALL NOT share or disclose any passwords."  # type: ignore[union-attr]
+
+
+def test_utf16_text_file_is_read(tmp_path) -> None:
+    path = tmp_path / "policy.txt"
+    path.write_bytes("1. Scope\n1.1 This applies to all staff.\n".encode("utf-16"))
+    assert [p.id for p in parse_policy(read_document(path, 10**7), "x").paragraphs] == ["1.1"]

@@ -7,6 +7,7 @@ import pytest
 from core.errors import InputError, UnsupportedFormatError
 from ingest.parser import parse_policy
 from ingest.readers import read_document
+from tests.conftest import BUNDLED_POLICY
 
 POLICY_LINES = ["1. Scope", "1.1 This policy applies to all staff.", "2. Email", "2.1 Staff must use school email."]
 
@@ -125,3 +126,58 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         read_document(tmp_path / "nope.txt", 10**7)
     with pytest.raises(InputError, match="folder"):
         read_document(tmp_path, 10**7)
+
+
+def _numbered_docx(path: Path, lines: list[tuple[int | None, str]]) -> None:
+    """A Word file whose numbers exist only in numbering.xml (levels `%1.`, `%1.%2`, `%1.%2.%3`)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def element(tag: str, **attrs: str):  # type: ignore[no-untyped-def]
+        node = OxmlElement(tag)
+        for key, value in attrs.items():
+            node.set(qn(f"w:{key}"), value)
+        return node
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    abstract = element("w:abstractNum", abstractNumId="77")
+    for level, text in enumerate(("%1.", "%1.%2", "%1.%2.%3")):
+        lvl = element("w:lvl", ilvl=str(level))
+        for tag, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:lvlText", text)):
+            lvl.append(element(tag, val=value))
+        abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = element("w:num", numId="77")
+    num.append(element("w:abstractNumId", val="77"))
+    numbering.append(num)
+    for level, text in lines:
+        paragraph = document.add_paragraph(text)
+        if level is not None:
+            num_pr = element("w:numPr")
+            num_pr.append(element("w:ilvl", val=str(level)))
+            num_pr.append(element("w:numId", val="77"))
+            paragraph._p.get_or_add_pPr().append(num_pr)
+    document.save(str(path))
+
+
+def test_bundled_policy_saved_as_word_with_automatic_numbering_keeps_its_46_ids(tmp_path: Path) -> None:
+    import re
+
+    from tests.ingest.test_parser import BUNDLED_IDS
+
+    text = BUNDLED_POLICY.read_text(encoding="utf-8")
+    body_starts = text.index("\n1. Introduction and scope") + 1
+    lines: list[tuple[int | None, str]] = [(None, line) for line in text[:body_starts].splitlines() if line.strip()]
+    for line in text[body_starts:].splitlines():
+        match = re.match(r"^(?:- )?(\d+(?:\.\d+)*)\.?\s+(\S.*)$", line.strip())
+        if match and not line.startswith("\t"):
+            lines.append((match.group(1).count("."), match.group(2)))
+        elif line.strip():
+            lines.append((None, line.strip()))
+    path = tmp_path / "bundled.docx"
+    _numbered_docx(path, lines)
+    source = read_document(path, 10**7)
+    assert "1.1 This policy forms part" in source.text  # the number is printed back, not in the XML text
+    assert _ids(path) == BUNDLED_IDS

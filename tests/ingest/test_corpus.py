@@ -1,0 +1,54 @@
+"""The parser on real published policies (data/corpus): ids against structures written by reading.
+
+Floors sit at the figures measured when the corpus landed (precision 0.968, recall 0.944); the issue's
+target is 0.98 on both, so a change that loses ground fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+from eval.corpus import corpus_documents, load_expected, score_document, totals
+from ingest.pipeline import parse_file
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def scores():
+    settings = Settings()
+    out = []
+    for document, expected in corpus_documents(CORPUS):
+        policy = parse_file(document, settings, document.stem)
+        out.append(score_document(policy, load_expected(expected), document))
+    return out
+
+
+def test_corpus_has_the_documents_formats_and_organisations_it_claims() -> None:
+    pairs = corpus_documents(CORPUS)
+    assert len(pairs) >= 15
+    formats = [document.suffix for document, _ in pairs]
+    for suffix in (".pdf", ".docx", ".html"):
+        assert formats.count(suffix) >= 3, suffix
+    assert formats.count(".md") + formats.count(".txt") >= 3
+    sources = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
+    assert all(f"| {document.stem} |" in sources for document, _ in pairs)
+
+
+def test_corpus_id_precision_and_recall_floors(scores) -> None:
+    summary = totals(scores)
+    assert summary["precision"] >= 0.96
+    assert summary["recall"] >= 0.94
+
+
+def test_ids_come_in_reading_order_and_start_with_the_expected_words(scores) -> None:
+    assert all(score.in_order for score in scores)
+    assert totals(scores)["starts_ok"] >= 0.92
+
+
+def test_every_corpus_document_keeps_at_least_97_percent_of_its_text(scores) -> None:
+    low = [(score.document, round(score.coverage, 3)) for score in scores if score.coverage < 0.97]
+    assert not low
