@@ -107,6 +107,7 @@ class _Builder:
     preamble: list[_Line] = field(default_factory=list)
     set_aside: list[SetAside] = field(default_factory=list)
     accepted: Counter[str] = field(default_factory=Counter)
+    section_uses: Counter[str] = field(default_factory=Counter)
 
     # -- one line -----------------------------------------------------------------------------------
     def consume(self, line: _Line) -> None:
@@ -134,9 +135,7 @@ class _Builder:
         return self._code(label, line)
 
     def _appendix(self, label: Label, line: _Line) -> bool:
-        if not (line.heading_level or not label.rest or _short_title(label.rest) or line.blank_before):
-            return False
-        if label.rest and not line.heading_level and not _short_title(label.rest):
+        if label.rest and not line.heading_level and not _short_title(label.rest[:1].upper() + label.rest[1:]):
             return False
         self._close()
         self.appendix = f"{label.word}-{label.token}"
@@ -161,7 +160,8 @@ class _Builder:
 
     def _decimal(self, label: Label, line: _Line) -> bool:
         parts = tuple(int(part) for part in label.token.split("."))
-        if not self._decimal_fits(parts, 10 if label.word else 3):
+        # "Section 4.2" is trusted further: its numbers may skip (4.2 -> 4.7) or repeat (a printed duplicate)
+        if not (self._decimal_fits(parts, 10 if label.word else 3) or (label.word and parts == self.decimal)):
             return False
         self._close()
         self.decimal = parts
@@ -172,6 +172,9 @@ class _Builder:
             self.section_label = ""
         path = self._path() + tuple(".".join(str(p) for p in parts[:depth]) for depth in range(2, len(parts)))
         unit_id = self._prefixed(label.token)
+        self.section_uses[unit_id] += 1
+        if self.section_uses[unit_id] > 1:  # the document prints the number twice: "4.2 (2)"
+            unit_id = f"{unit_id} ({self.section_uses[unit_id]})"
         kind = "section" if label.word else "decimal"  # "Section 3.3" holds items of its own: 3.3(a)
         self.item_parent = unit_id if label.word else ""
         if _short_title(label.rest, bool(label.word)) and (line.heading_level or label.word):
@@ -208,6 +211,9 @@ class _Builder:
         self.section_style = self.section_style or style
         self.section_value = value
         self.section_id = self._prefixed(label.token)
+        self.section_uses[self.section_id] += 1
+        if self.section_uses[self.section_id] > 1:  # numbering restarted (a second part): "I (2)", "I (2)(1)"
+            self.section_id = f"{self.section_id} ({self.section_uses[self.section_id]})"
         self.item_parent = self.section_id
         self.decimal = None
         self.items = []
@@ -243,6 +249,8 @@ class _Builder:
             return current is not None and value == current + 1 and _short_title(label.rest, bool(label.word))
         if current is None:
             return value <= 2 or bool(label.word and line.headingish)
+        if value == 1 and line.heading_level and expected_style is not None:
+            return True  # a marked heading restarting the numbering: a second part
         if label.word:
             return current < value <= current + 10
         return current < value <= current + 3
@@ -251,17 +259,22 @@ class _Builder:
         if not self.item_parent:
             return False
         candidates = _item_readings(label.token)
-        for depth in range(len(self.items) - 1, -1, -1):
-            level = self.items[depth]
-            for style, value in candidates:
-                if style == level.style and level.value < value <= level.value + 2:
-                    del self.items[depth:]
-                    self.items.append(_Item(style, value, label.token))
-                    return self._open_item(label, line)
-        for style, value in candidates:
-            if value == 1 and (style not in ("roman", "ROMAN") or self.items):
-                self.items.append(_Item(style, value, label.token))
-                return self._open_item(label, line)
+        # the next item of an open list, else the first of a new list, else an item after a skipped one:
+        # "i." after "(g)" opens a roman list rather than skipping (h)
+        for gap in (1, None, 2):
+            if gap is None:
+                for style, value in candidates:
+                    if value == 1 and (style not in ("roman", "ROMAN") or self.items):
+                        self.items.append(_Item(style, value, label.token))
+                        return self._open_item(label, line)
+                continue
+            for depth in range(len(self.items) - 1, -1, -1):
+                level = self.items[depth]
+                for style, value in candidates:
+                    if style == level.style and value == level.value + gap:
+                        del self.items[depth:]
+                        self.items.append(_Item(style, value, label.token))
+                        return self._open_item(label, line)
         return False
 
     def _open_item(self, label: Label, line: _Line) -> bool:
@@ -440,7 +453,7 @@ def _section_style(lines: list[_Line]) -> tuple[str, str, bool] | None:
                 values.setdefault((label.word, label.punct, bool(line.heading_level)), []).append(value)
     best: tuple[float, tuple[str, str, bool] | None] = (1.5, None)
     for style, sequence in values.items():
-        score = _longest_run(sequence) + (0.5 if style[2] else 0.0)
+        score = _longest_run(sequence) * (2.0 if style[2] else 1.0)  # a number in a heading is structure
         if score > best[0]:
             best = (score, style)
     return best[1]

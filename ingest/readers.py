@@ -115,9 +115,10 @@ def underlined_headings(text: str) -> str:
 
 
 def _read_markdown(data: bytes, name: str) -> SourceDocument:
-    from ingest.formats.markdown import markdown_to_text
+    from ingest.formats.markdown import markdown_document
 
-    return SourceDocument(path=name, text=markdown_to_text(_decode_text(data, name)))
+    text, set_aside = markdown_document(_decode_text(data, name))
+    return SourceDocument(path=name, text=text, set_aside=set_aside)
 
 
 def _read_docx(data: bytes, name: str) -> SourceDocument:
@@ -151,9 +152,10 @@ def _read_pdf(data: bytes, name: str) -> SourceDocument:
 
 
 def _read_html(data: bytes, name: str) -> SourceDocument:
-    from ingest.formats.html import html_to_text
+    from ingest.formats.html import html_document
 
-    return SourceDocument(path=name, text=html_to_text(_decode_text(data, name)))
+    text, set_aside = html_document(_decode_text(data, name))
+    return SourceDocument(path=name, text=text, set_aside=set_aside)
 
 
 _READERS: dict[str, Callable[[bytes, str], SourceDocument]] = {

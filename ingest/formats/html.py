@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from core.types import SetAside
 from ingest.formats.numbering import format_counter
 
 _SKIP = {"script", "style", "nav", "footer", "head", "noscript", "template", "svg", "button", "form"}
@@ -29,6 +30,7 @@ class _Out:
     blocks: list[str] = field(default_factory=list)
     inline: list[str] = field(default_factory=list)
     marker: str = ""
+    set_aside: list[SetAside] = field(default_factory=list)
 
     def flush(self) -> None:
         text = " ".join("".join(self.inline).split())
@@ -49,12 +51,17 @@ class _Out:
 
 def html_to_text(markup: str) -> str:
     """Render an HTML page to the parser's normalised text."""
+    return html_document(markup)[0]
+
+
+def html_document(markup: str) -> tuple[str, tuple[SetAside, ...]]:
+    """The normalised text, and the in-page link lists (`<li><a href="#scope">`) set aside as contents."""
     soup = BeautifulSoup(markup, "html.parser")
     root = soup.body or soup
     out = _Out()
     _walk(root, out)
     out.flush()
-    return "\n\n".join(out.blocks)
+    return "\n\n".join(out.blocks), tuple(out.set_aside)
 
 
 def _walk(element: Tag, out: _Out) -> None:
@@ -96,6 +103,19 @@ def _walk(element: Tag, out: _Out) -> None:
                 out.flush()
 
 
+def _anchor_link_only(item: Tag) -> bool:
+    """A list item that is only a link to a place in the same page: a contents entry."""
+    links = item.find_all("a")
+    if not links or item.find(["ul", "ol"]) is not None:
+        return False
+    if not all(str(link.get("href") or "").startswith("#") for link in links):
+        return False
+    outside = item.get_text(" ", strip=True)
+    for link in links:
+        outside = outside.replace(link.get_text(" ", strip=True), "", 1)
+    return not outside.strip(" .,;:|")
+
+
 def _is_site_chrome(header: Tag) -> bool:
     """A page header holding navigation and no heading is the site's, not the document's."""
     return header.find("nav") is not None and header.find(list(_HEADINGS)) is None
@@ -111,6 +131,10 @@ def _walk_list(element: Tag, out: _Out) -> None:
         if isinstance(value, str) and value.strip().isdigit():
             number = int(value)
         out.flush()
+        if _anchor_link_only(item):
+            out.set_aside.append(SetAside("contents", item.get_text(" ", strip=True)))
+            number += 1
+            continue
         out.marker = f"{format_counter(number, style)}. " if ordered else "- "
         _walk(item, out)
         out.flush()

@@ -11,15 +11,41 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from core.types import SetAside
+
 _FRONT_MATTER_FENCE = "---"
 _INSERTED = re.compile(r"\+\+(\S(?:.*?\S)?)\+\+")  # `++inserted++` (markdown-it-ins) shows as plain text
 
 
 def markdown_to_text(source: str) -> str:
     """Render Markdown source to the parser's normalised text."""
+    return markdown_document(source)[0]
+
+
+def markdown_document(source: str) -> tuple[str, tuple[SetAside, ...]]:
+    """The normalised text, and the in-page link lists (`- [Scope](#scope)`) set aside as contents lists."""
     parser = MarkdownIt("commonmark").enable("table")
     tokens = parser.parse(_strip_front_matter(source))
-    return "\n\n".join(_blocks(tokens))
+    set_aside: list[SetAside] = []
+    return "\n\n".join(_blocks(tokens, set_aside)), tuple(set_aside)
+
+
+def is_anchor_link_only(token: Token) -> bool:
+    """An inline made of links to places in the same page and nothing else: a contents entry."""
+    children = token.children or []
+    inside = 0
+    links = 0
+    for child in children:
+        if child.type == "link_open":
+            if not str(child.attrGet("href") or "").startswith("#"):
+                return False
+            inside += 1
+            links += 1
+        elif child.type == "link_close":
+            inside -= 1
+        elif child.type == "text" and not inside and child.content.strip(" .,;:|"):
+            return False
+    return links > 0
 
 
 def _strip_front_matter(source: str) -> str:
@@ -41,12 +67,10 @@ def inline_text(token: Token) -> str:
             parts.append(" ")
         elif child.type == "hardbreak":
             parts.append("\n")
-        elif child.type == "image":
-            parts.append(child.content)
     return _INSERTED.sub(r"\1", "".join(parts)).strip()
 
 
-def _blocks(tokens: list[Token]) -> list[str]:
+def _blocks(tokens: list[Token], set_aside: list[SetAside]) -> list[str]:
     blocks: list[str] = []
     lists: list[list[int | None]] = []  # per open list: [next number] for ordered, [None] for bullets
     markers: list[str] = []  # the marker the next paragraph of the open list item starts with
@@ -88,6 +112,9 @@ def _blocks(tokens: list[Token]) -> list[str]:
                 row.append(" ".join(text.split()))
             elif heading_level:
                 blocks.append("#" * heading_level + " " + " ".join(text.split()))
+            elif text and markers and is_anchor_link_only(token):
+                markers[-1] = ""
+                set_aside.append(SetAside("contents", text))
             elif text:
                 prefix = ""
                 if markers and markers[-1]:
