@@ -80,6 +80,9 @@ def parse(
             + (", ".join(f"{kind} {count}" for kind, count in _set_aside_counts(report.set_aside)) or "nothing"),
             highlight=False,
         )
+        if report.unnumbered_kept_with:
+            kept = ", ".join(f"{pid} ({count})" for pid, count in report.unnumbered_kept_with[:12])
+            console.print(f"Unnumbered blocks kept with the paragraph above: {escape(kept)}.", highlight=False)
         for warning in report.warnings:
             errors.print(f"[yellow]Check:[/] {escape(warning)}", highlight=False)
         if show_dropped:
@@ -109,6 +112,7 @@ def _policy_json(policy) -> dict:  # type: ignore[no-untyped-def, type-arg]
         "numbering": report.numbering if report else "",
         "coverage": round(report.coverage, 4) if report else 1.0,
         "warnings": list(report.warnings) if report else [],
+        "unnumbered_kept_with": dict(report.unnumbered_kept_with) if report else {},
         "set_aside": [{"kind": item.kind, "text": item.text} for item in report.set_aside] if report else [],
     }
 

@@ -84,6 +84,7 @@ class ParseReport:
     kept_words: int  # of those, words found in the paragraphs and their headings
     set_aside: tuple[SetAside, ...] = ()
     warnings: tuple[str, ...] = ()
+    unnumbered_kept_with: tuple[tuple[str, int], ...] = ()  # (paragraph id, unnumbered blocks it holds)
 
     @property
     def coverage(self) -> float:

@@ -24,7 +24,11 @@ def words(text: str) -> Counter[str]:
 
 
 def build_report(
-    document: SourceDocument, paragraphs: tuple[Paragraph, ...], numbering: str, set_aside: tuple[SetAside, ...]
+    document: SourceDocument,
+    paragraphs: tuple[Paragraph, ...],
+    numbering: str,
+    set_aside: tuple[SetAside, ...],
+    absorbed: tuple[tuple[str, int], ...] = (),
 ) -> ParseReport:
     """`set_aside` holds the reader's furniture (already out of `document.text`) and the parser's own."""
     parser_set_aside = [item for item in set_aside if item not in document.set_aside]
@@ -40,6 +44,7 @@ def build_report(
         kept_words=kept_count,
         set_aside=set_aside,
         warnings=tuple(_warnings(paragraphs, numbering, set_aside, coverage)),
+        unnumbered_kept_with=absorbed,
     )
 
 

@@ -108,6 +108,7 @@ class _Builder:
     set_aside: list[SetAside] = field(default_factory=list)
     accepted: Counter[str] = field(default_factory=Counter)
     section_uses: Counter[str] = field(default_factory=Counter)
+    absorbed: Counter[str] = field(default_factory=Counter)  # unnumbered blocks kept with a paragraph
 
     # -- one line -----------------------------------------------------------------------------------
     def consume(self, line: _Line) -> None:
@@ -315,6 +316,8 @@ class _Builder:
                 return
             self.current.lines.append(body)
             self.current.end = line.end
+            if line.blank_before and not line.bullet:
+                self.absorbed[self.current.id] += 1
             return
         self.preamble.append(line)
 
@@ -406,7 +409,7 @@ def parse_policy(document: SourceDocument, policy_id: str) -> ParsedPolicy:
         content_hash=hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
         paragraphs=paragraphs,
         contacts=extract_contacts(paragraphs),
-        report=build_report(document, paragraphs, style, tuple(set_aside)),
+        report=build_report(document, paragraphs, style, tuple(set_aside), tuple(builder.absorbed.items())),
     )
 
 

@@ -59,6 +59,8 @@ class PolicyEntry:
     parser_version: str = ""
     bank_hash: str = ""
     bank_questions: int = 0
+    numbering: str = ""  # what the parser found, and the share of the document's text it kept
+    text_coverage: float = 1.0
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -302,6 +304,8 @@ class PolicyIndex:
             parser_version=PARSER_VERSION,
             bank_hash=bank_hash,
             bank_questions=len(bank[0]) if bank is not None else 0,
+            numbering=policy.report.numbering if policy.report else "",
+            text_coverage=round(policy.report.coverage, 4) if policy.report else 1.0,
         )
         manifest = self._read_manifest()
         manifest["format"] = MANIFEST_FORMAT

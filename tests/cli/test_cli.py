@@ -195,6 +195,7 @@ def test_parse_reports_numbering_coverage_and_what_was_set_aside() -> None:
     assert code == 0
     assert "Numbering: decimal" in out and "of the text" in out
     assert "contents:" in out  # the contents list is shown as set aside, not as paragraphs
+    assert "Unnumbered blocks kept with the paragraph above: 4.5" in out
 
 
 def test_parse_warns_when_a_policy_has_no_numbering(tmp_path: Path) -> None:

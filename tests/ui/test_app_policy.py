@@ -101,6 +101,7 @@ def test_upload_parses_previews_and_ingests(app_home: Path, monkeypatch: pytest.
     entries = {e.policy_id: e for e in Assistant(Settings(home=app_home)).policies()}
     assert "harbour-phones" in entries
     assert Path(entries["harbour-phones"].source_path) == app_home / "ui" / "uploads" / "harbour-phones.md"
+    assert entries["harbour-phones"].text_coverage >= 0.97  # recorded in the index manifest
     assert at.title[0].value == "Harbour School Staff Phone Policy"  # the new policy is now selected
     assert list((app_home / "ui" / "versions" / "harbour-phones").glob("*.json"))
 
@@ -117,3 +118,29 @@ def test_without_an_index_the_first_policy_can_be_uploaded(
     next(b for b in at.button if b.label == "Ingest this policy").click().run()
     assert not at.exception and not at.error
     assert at.title[0].value == "Harbour School Staff Phone Policy"
+
+
+def test_upload_shows_the_parse_report_and_its_warnings(app_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYQA_ADMIN_PASSWORD", "s3cret")
+    at = unlock(open_page("policy"), "s3cret")
+    plain = b"Staff sign in at reception every morning.\n\nVisitors wear a badge at all times on site.\n"
+    at.get("file_uploader")[0].upload("visitors.txt", plain, "text/plain")
+    at.run()
+    assert not at.exception and not at.error
+    assert list(at.dataframe[0].value["paragraph"]) == ["p1", "p2"]
+    assert any("No numbering found" in w.value for w in at.warning)
+    assert any("kept 100.0% of the text" in c.value for c in at.caption)
+
+
+def test_a_published_pdf_from_the_corpus_previews_with_its_own_ids(
+    app_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = Path(__file__).resolve().parents[2] / "data" / "corpus"
+    data = (corpus / "documents" / "cisa-bod-20-01-vulnerability-disclosure.pdf").read_bytes()
+    monkeypatch.setenv("POLICYQA_ADMIN_PASSWORD", "s3cret")
+    at = unlock(open_page("policy"), "s3cret")
+    at.get("file_uploader")[0].upload("bod-20-01.pdf", data, "application/pdf")
+    at.run()
+    assert not at.exception and not at.error
+    ids = list(at.dataframe[0].value["paragraph"])
+    assert ids[:4] == ["preamble", "1", "2", "3"] and "3(a)" in ids and "9(j)" in ids

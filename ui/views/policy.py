@@ -108,6 +108,14 @@ def preview(policy: ParsedPolicy, context: AppContext | None) -> None:
     st.markdown(f"**{escape_markdown(policy.title)}** · {len(policy.paragraphs)} paragraphs · id `{policy.policy_id}`")
     if context is not None and policy.policy_id in {entry.policy_id for entry in context.entries}:
         st.warning(f"This replaces the indexed version of {policy.policy_id}.")
+    report = policy.report
+    if report is not None:
+        st.caption(
+            f"Numbering: {escape_markdown(report.numbering or 'none')} · kept {report.coverage:.1%} of the text "
+            f"({report.kept_words:,} of {report.body_words:,} words)"
+        )
+        for warning in report.warnings:
+            st.warning("Check before staff rely on it: " + escape_markdown(warning))
     rows = [{"paragraph": p.id, "heading": p.heading, "starts": p.text[:90]} for p in policy.paragraphs]
     st.dataframe(rows, hide_index=True, width="stretch", height=280)
     if policy.contacts:
