@@ -444,6 +444,10 @@ def evaluate_command(
     compare: Annotated[str | None, typer.Option(help="Also run a baseline: `naive`.")] = None,
     check_gold: Annotated[Path | None, typer.Option("--check-gold", help="Only validate this gold file.")] = None,
     calibrate: Annotated[bool, typer.Option(help="Print the not-covered floor table for the split.")] = False,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Evaluate by policy: each corpus policy with a gold set, fresh index, no question bank."),
+    ] = None,
 ) -> None:
     """Score the assistant on a gold question set (retrieval, citations, verdicts, abstention, latency)."""
     settings = _settings()
@@ -458,9 +462,50 @@ def evaluate_command(
         if calibrate:
             _calibrate(settings, gold, policy, split or "dev")
             return
+        if corpus is not None:
+            _run_corpus_eval(settings, corpus, split, policy, as_json)
+            return
         _run_eval(settings, gold, policy, split, as_json, report, compare == "naive")
     except PolicyQAError as exc:
         _fail(str(exc))
+
+
+def _run_corpus_eval(settings, corpus: Path, split: str | None, policy: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+    from rich.table import Table
+
+    from assistant.runtime import load_embeddings
+    from eval import invariants
+    from eval.corpus_eval import HEADLINE, macro, run_corpus_eval, to_json
+
+    embeddings = load_embeddings(settings)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(f"answering {label}", total=total)
+            bar.update(tasks[label], completed=done)
+
+        runs = run_corpus_eval(corpus, settings, embeddings, split, (policy,) if policy else (), progress)
+    if as_json:
+        print(json.dumps(to_json(runs), indent=2, default=str))
+        return
+    table = Table(title="Evaluation by policy: no question bank, fresh index (ours / naive)")
+    for column in ("policy", "split", "n", *HEADLINE, "invariants"):
+        table.add_column(column)
+    for run in runs:
+        cells = [f"{run.ours.get(key, 0):.3f} / {run.naive.get(key, 0):.3f}" for key in HEADLINE]
+        table.add_row(run.policy, run.split, str(run.n), *cells, str(sum(run.invariants.values())))
+    for chosen_split in sorted({run.split for run in runs}):
+        chosen = [run for run in runs if run.split == chosen_split]
+        cells = [f"{macro(chosen, key):.3f} / {macro(chosen, key, True):.3f}" for key in HEADLINE]
+        table.add_row(f"macro mean ({chosen_split})", chosen_split, str(sum(r.n for r in chosen)), *cells, "")
+    console.print(table)
+    totals = {name: sum(run.invariants[name] for run in runs) for name in invariants.INVARIANTS}
+    console.print("Safety invariants (must be 0): " + ", ".join(f"{k} {v}" for k, v in totals.items()), highlight=False)
 
 
 def _check_gold(settings, path: Path, policy: str | None) -> None:

@@ -15,7 +15,10 @@ from pathlib import Path
 from core.errors import InputError
 from core.types import ParsedPolicy
 
-_LEADING_LABEL = re.compile(r"^(?:\([ivxlc]{1,5}\)\s*|[-–—]\s*)+", re.I)
+_RUN_IN_TITLE = re.compile(
+    r"^[A-Z][\w’'&/-]*(?:\s+(?:[A-Z][\w’'&/-]*|of|and|or|the|for|to|in|on|a|an|with|without|by)){0,8}[.:]\s+"
+)
+_LEADING_LABEL = re.compile(r"^(?:\([0-9a-z]{1,5}\)\s*|(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s+|[-–—]\s*)+", re.I)
 
 
 @dataclass(frozen=True)
@@ -101,11 +104,19 @@ def _normal(text: str) -> str:
 
 
 def _starts_with(paragraph: object, row: ExpectedParagraph) -> bool:
+    """The paragraph's text starts with the expected words, after any title it opens with: a title line of its
+    own ("Repositories" then the text) or a run-in title ("Members. The Foundation shall ...")."""
     want = _normal(row.starts)
-    text = _normal(_LEADING_LABEL.sub("", getattr(paragraph, "text", "")))
+    raw = _LEADING_LABEL.sub("", getattr(paragraph, "text", ""))
     heading_path = getattr(paragraph, "heading_path", ())
-    heading = _normal(heading_path[-1]) if heading_path else ""
-    return text.startswith(want) or heading.startswith(want) or _normal(heading + " " + text).find(want) == 0
+    candidates = [raw, *(_normal(h) for h in heading_path[-1:])]
+    lines = raw.split("\n")
+    if len(lines) > 1 and len(lines[0].split()) <= 10:
+        candidates.append(_LEADING_LABEL.sub("", "\n".join(lines[1:])))
+    run_in = _RUN_IN_TITLE.match(raw)
+    if run_in:
+        candidates.append(raw[run_in.end() :])
+    return any(_normal(candidate).startswith(want) for candidate in candidates)
 
 
 def totals(scores: list[DocumentScore]) -> dict[str, float]:

@@ -10,7 +10,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.assistant import Assistant
-from core.types import ParsedPolicy
+from core.types import Answer, ParsedPolicy
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,12 @@ class PolicyQASystem:
         self.policy_id = policy_id
         self._policy = assistant.policy(policy_id)
         self._lengths = {p.id: len(p.text) for p in self._policy.paragraphs}
+        self.last: Answer | None = None  # the full answer to the latest question (the invariants read it)
 
     def answer(self, question: str) -> SystemAnswer:
         started = time.perf_counter()
         result = self.assistant.ask(question, policy=self.policy_id)
+        self.last = result
         latency = (time.perf_counter() - started) * 1000.0
         retrieved = tuple(item.paragraph_id for item in result.retrieved)
         return SystemAnswer(

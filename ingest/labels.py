@@ -14,7 +14,7 @@ LabelKind = Literal["decimal", "section", "group", "item", "code", "appendix"]
 
 _SEPARATOR = r"\s*[:.\-–—]?\s*"
 _APPENDIX = re.compile(
-    r"^(appendix|appendices|annex|annexe|schedule|attachment|exhibit|addendum)\s+([A-Z]|\d{1,2}|[IVX]{1,5})\b"
+    r"^(appendix|appendices|annex|annexe|schedule|attachment|exhibit|addendum)\s+([A-Z]|\d{1,2}(?:\.\d{1,2})?|[IVX]{1,5})\b"
     + _SEPARATOR
     + r"(.*)$",
     re.IGNORECASE,

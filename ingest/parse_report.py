@@ -34,7 +34,8 @@ def build_report(
     parser_set_aside = [item for item in set_aside if item not in document.set_aside]
     body = words(document.text) - words(" ".join(item.text for item in parser_set_aside))
     headings = {heading for p in paragraphs for heading in p.heading_path}
-    kept = words(" ".join(p.text for p in paragraphs) + " " + " ".join(headings))
+    ids = " ".join(p.id for p in paragraphs)  # a rule code ("OSPS-AC-01.01") lives on as the paragraph's id
+    kept = words(" ".join(p.text for p in paragraphs) + " " + " ".join(headings) + " " + ids)
     body_count = sum(body.values())
     kept_count = sum((kept & body).values())
     coverage = kept_count / body_count if body_count else 1.0

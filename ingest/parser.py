@@ -47,15 +47,22 @@ class _Line:
 
 
 def _short_title(text: str, closing_period: bool = False) -> bool:
-    """`closing_period`: "§ 164.302 Applicability." and "Section 3.3. Composition." end their titles with one."""
+    """`closing_period`: "§ 164.302 Applicability." and "Section 3.3. Composition." end their titles with one;
+    otherwise a full stop is allowed after a title in title case ("3. Termination of Members.") but not after
+    a sentence ("4. Staff must wear badges.")."""
     text = text.strip()
-    if closing_period and text.endswith(".") and not text.endswith(".."):
+    if text.endswith(".") and not text.endswith("..") and (closing_period or _title_case(text)):
         text = text[:-1]
     if not text or len(text.split()) > _HEADING_MAX_WORDS or "\t" in text or "://" in text:
         return False
     if re.search(r"[a-z]{2}[.;!?] +\S", text):  # a sentence ends inside: prose, not a title
         return False
     return not text.endswith((".", ";", ":", ",", "?", "!")) and (text[0].isupper() or text[0].isdigit())
+
+
+def _title_case(text: str) -> bool:
+    words = [word for word in re.findall(r"[A-Za-z]+", text) if len(word) >= 4]
+    return bool(words) and sum(word[0].isupper() for word in words) / len(words) >= 0.6
 
 
 @dataclass
@@ -77,6 +84,7 @@ class _Pending:
     end: int
     title: str
     kind: str = "section"
+    untitled: bool = False  # the label stood alone ("Appendix 1"): its title may follow on the next line
 
 
 @dataclass
@@ -90,6 +98,7 @@ class _Item:
 class _Builder:
     codes: set[str]
     document_section_style: tuple[str, str, bool] | None = None
+    decimal_majors: frozenset[int] = frozenset()  # majors of the document's decimals: section 7 of an extract
     units: list[_Unit] = field(default_factory=list)
     current: _Unit | None = None
     pending: _Pending | None = None
@@ -109,6 +118,7 @@ class _Builder:
     accepted: Counter[str] = field(default_factory=Counter)
     section_uses: Counter[str] = field(default_factory=Counter)
     absorbed: Counter[str] = field(default_factory=Counter)  # unnumbered blocks kept with a paragraph
+    subheading: str = ""  # the latest unnumbered heading, shown in the heading path of the units under it
 
     # -- one line -----------------------------------------------------------------------------------
     def consume(self, line: _Line) -> None:
@@ -139,19 +149,24 @@ class _Builder:
         if label.rest and not line.heading_level and not _short_title(label.rest[:1].upper() + label.rest[1:]):
             return False
         self._close()
+        self.subheading = ""
         self.appendix = f"{label.word}-{label.token}"
         self.appendix_title = _tidy(line.text)
         self.section_id, self.section_label, self.section_value, self.decimal = "", "", None, None
         self.section_style = None
+        self.document_section_style = None  # an appendix numbers its own sections, in its own style
         self.items = []
-        self.item_parent = self.appendix
-        self.pending = _Pending(self.appendix, (self.appendix_title,), line.offset, line.end, self.appendix_title)
+        self.item_parent = ""  # items straight under an appendix title stay in it
+        self.pending = _Pending(
+            self.appendix, (self.appendix_title,), line.offset, line.end, self.appendix_title, untitled=not label.rest
+        )
         return True
 
     def _group(self, label: Label, line: _Line) -> bool:
         if not (line.heading_level or _short_title(line.text)):
             return False
         self._close()
+        self.subheading = ""
         self.group = _tidy(line.text)
         self.items = []
         self.item_parent = ""
@@ -189,7 +204,9 @@ class _Builder:
         if last is None:
             if self.section_value is None:
                 return parts[0] <= 3 and all(part <= 3 for part in parts[1:])
-            return self.section_value <= parts[0] <= self.section_value + 1 and all(p <= 1 for p in parts[1:])
+            if parts[0] == self.section_value:  # the section's first numbered paragraph, even an extract's 7.4.1
+                return True
+            return parts[0] == self.section_value + 1 and all(p <= 1 for p in parts[1:])
         if self.section_value is not None and parts[0] == self.section_value and last[0] < parts[0]:
             return all(part <= 1 for part in parts[1:])
         for depth in range(min(len(parts), len(last))):
@@ -209,6 +226,7 @@ class _Builder:
         if not self._section_fits(label, value, style, line):
             return False
         self._close()
+        self.subheading = ""
         self.section_style = self.section_style or style
         self.section_value = value
         self.section_id = self._prefixed(label.token)
@@ -221,7 +239,7 @@ class _Builder:
         title = _tidy(label.rest)
         self.section_label = f"{label.token} {title}".strip()
         if line.headingish or _short_title(label.rest, bool(label.word)) or not label.rest:
-            self.pending = _Pending(self.section_id, self._path(), line.offset, line.end, title)
+            self.pending = _Pending(self.section_id, self._path(), line.offset, line.end, title, untitled=not title)
         else:
             self.section_label = label.token if not label.word else f"{label.word.capitalize()} {label.token}"
             self._open(self.section_id, self._path(), line, [label.rest], "section")
@@ -243,13 +261,15 @@ class _Builder:
                 return False
             if not label.rest[:1].isupper() and not label.rest[:1].isdigit() and label.rest[:1] not in "“\"'(":
                 return False
+        if self.appendix and current_is_none(self.section_value, self.decimal):
+            return value <= 2  # the appendix's first section, whatever its style
         current = self.section_value
         if self.decimal is not None:
             current = max(current or 0, self.decimal[0])
         if other_style:  # another style only as the very next number on a heading line: "3) Reporting"
             return current is not None and value == current + 1 and _short_title(label.rest, bool(label.word))
         if current is None:
-            return value <= 2 or bool(label.word and line.headingish)
+            return value <= 2 or bool(label.word and line.headingish) or (value in self.decimal_majors)
         if value == 1 and line.heading_level and expected_style is not None:
             return True  # a marked heading restarting the numbering: a second part
         if label.word:
@@ -303,9 +323,15 @@ class _Builder:
     # -- text ---------------------------------------------------------------------------------------
     def _text(self, line: _Line) -> None:
         body = ("- " + line.text) if line.bullet else line.text
+        if line.heading_level:
+            self.subheading = _tidy(line.text)  # an unnumbered heading labels the units that follow it
         if self.pending is not None:
             if line.heading_level:
-                return  # an unnumbered heading under a numbered one labels what follows
+                return
+            if self.pending.untitled and _short_title(line.text, closing_period=True):
+                self.pending.untitled = False  # "Appendix 1" / "PLATINUM MEMBER POLICY": the title's own line
+                self.pending.heading_path = (*self.pending.heading_path[:-1], f"{self.pending.title} {line.text}")
+                return
             pending = self.pending
             self.pending = None
             self.current = _Unit(pending.id, pending.heading_path, line.offset, line.end, [body])
@@ -347,7 +373,13 @@ class _Builder:
             path.append(self.group)
         if self.section_label:
             path.append(self.section_label)
+        if self.subheading:
+            path.append(self.subheading)
         return tuple(path)
+
+
+def current_is_none(section: int | None, decimal: tuple[int, ...] | None) -> bool:
+    return section is None and decimal is None
 
 
 def _item_readings(token: str) -> list[tuple[str, int]]:
@@ -371,7 +403,9 @@ def parse_policy(document: SourceDocument, policy_id: str) -> ParsedPolicy:
 
     lines, contents = _lines(document.text)
     set_aside = list(document.set_aside) + [SetAside("contents", text) for text in contents]
-    builder = _Builder(codes=_code_schemes(lines), document_section_style=_section_style(lines))
+    builder = _Builder(
+        codes=_code_schemes(lines), document_section_style=_section_style(lines), decimal_majors=_decimal_majors(lines)
+    )
     for line in lines:
         builder.consume(line)
     builder.finish()
@@ -452,6 +486,8 @@ def _section_style(lines: list[_Line]) -> tuple[str, str, bool] | None:
     for line in lines:
         for label in readings(line.text):
             value = section_value(label.token) if label.kind == "section" and label.word != "§" else None
+            if value is not None and label.punct == " " and not (line.heading_level or _short_title(label.rest)):
+                value = None  # "1 NIST Special Publication ..." is a footnote, not a section "1 Scope"
             if value is not None:
                 values.setdefault((label.word, label.punct, bool(line.heading_level)), []).append(value)
     best: tuple[float, tuple[str, str, bool] | None] = (1.5, None)
@@ -460,6 +496,12 @@ def _section_style(lines: list[_Line]) -> tuple[str, str, bool] | None:
         if score > best[0]:
             best = (score, style)
     return best[1]
+
+
+def _decimal_majors(lines: list[_Line]) -> frozenset[int]:
+    return frozenset(
+        int(label.token.split(".")[0]) for line in lines for label in readings(line.text) if label.kind == "decimal"
+    )
 
 
 def _longest_run(values: list[int]) -> int:

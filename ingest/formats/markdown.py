@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from core.types import SetAside
 
 _FRONT_MATTER_FENCE = "---"
+_TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _INSERTED = re.compile(r"\+\+(\S(?:.*?\S)?)\+\+")  # `++inserted++` (markdown-it-ins) shows as plain text
 
 
@@ -119,6 +120,7 @@ def _blocks(tokens: list[Token], set_aside: list[SetAside]) -> list[str]:
                 prefix = ""
                 if markers and markers[-1]:
                     prefix, markers[-1] = markers[-1], ""
+                    text = _TASK_BOX.sub("", text)  # a task-list item's "[ ]" box is not text
                 blocks.append(prefix + text)
         elif kind in ("fence", "code_block") and token.content.strip():
             blocks.append(token.content.strip("\n"))

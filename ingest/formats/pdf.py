@@ -67,38 +67,53 @@ def pdf_to_text(data: bytes) -> PdfText:
 
 def _page_lines(page: object) -> list[str]:
     """The page's lines in reading order (top to bottom, left to right), whatever order the file drew them in:
-    Word, for one, draws a list's number apart from its text."""
+    Word, for one, draws a list's number apart from its text. PDFium's own line segments are kept whole and
+    placed by their boxes, so no character is read twice."""
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
-        runs = []
-        for index in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(index)
-            text = textpage.get_text_bounded(left, bottom, right, top)
-            if text.strip():
-                runs.append((left, bottom, right, top, text))
+        raw = textpage.get_text_range()
+        count = textpage.count_chars()
+        boxes = [textpage.get_charbox(index) for index in range(count)] if len(raw) == count else []
     finally:
         textpage.close()
+    if not boxes:  # characters outside the basic plane: keep the file's order
+        parts = (" ".join(_clean_chars(part).split()) for part in re.split(r"\r\n|\r|\n", raw))
+        return [line for line in parts if line]
+    segments: list[tuple[float, float, float, float, str]] = []
+    start = 0
+    for index in range(count + 1):
+        if index < count and raw[index] not in "\r\n":
+            continue
+        inked = [boxes[i] for i in range(start, index) if not raw[i].isspace()]
+        if inked:
+            segments.append(
+                (
+                    min(box[0] for box in inked),
+                    min(box[1] for box in inked),
+                    max(box[2] for box in inked),
+                    max(box[3] for box in inked),
+                    raw[start:index],
+                )
+            )
+        start = index + 1
+    return _reading_order(segments)
+
+
+def _reading_order(segments: list[tuple[float, float, float, float, str]]) -> list[str]:
     lines: list[list[tuple[float, float, float, float, str]]] = []
-    for run in sorted(runs, key=lambda r: (-(r[1] + r[3]) / 2, r[0])):
-        middle = (run[1] + run[3]) / 2
+    for segment in sorted(segments, key=lambda s: (-(s[1] + s[3]) / 2, s[0])):
+        middle = (segment[1] + segment[3]) / 2
         for line in lines:
-            bottom = min(r[1] for r in line)
-            top = max(r[3] for r in line)
-            if bottom <= middle <= top:
-                line.append(run)
+            if min(s[1] for s in line) <= middle <= max(s[3] for s in line):
+                line.append(segment)
                 break
         else:
-            lines.append([run])
+            lines.append([segment])
     out: list[str] = []
-    for line in sorted(lines, key=lambda rs: -max(r[3] for r in rs)):
-        line.sort(key=lambda r: r[0])
-        text = ""
-        previous_right = None
-        for left, bottom, right, top, run_text in line:
-            gap = left - previous_right if previous_right is not None else 0.0
-            text += (" " if text and gap > 0.15 * (top - bottom) else "") + run_text
-            previous_right = right
-        cleaned = _LOOSE_NUMBER.sub(lambda m: m.group(0).replace(" ", ""), " ".join(_clean_chars(text).split()))
+    for line in sorted(lines, key=lambda ss: -max(s[3] for s in ss)):
+        line.sort(key=lambda s: s[0])
+        text = " ".join(_clean_chars(s[4]) for s in line)
+        cleaned = _LOOSE_NUMBER.sub(lambda m: m.group(0).replace(" ", ""), " ".join(text.split()))
         if cleaned:
             out.append(cleaned)
     return out

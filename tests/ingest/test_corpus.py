@@ -1,11 +1,13 @@
 """The parser on real published policies (data/corpus): ids against structures written by reading.
 
-Floors sit at the figures measured when the corpus landed (precision 0.968, recall 0.944); the issue's
-target is 0.98 on both, so a change that loses ground fails here.
+Floors sit just under the figures measured (23 documents: precision 0.997, recall 0.993, lowest document
+precision 0.929 and recall 0.891, paragraphs starting with the expected words 0.973, lowest coverage
+0.988), so a change that loses ground fails here.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -36,17 +38,23 @@ def test_corpus_has_the_documents_formats_and_organisations_it_claims() -> None:
     assert formats.count(".md") + formats.count(".txt") >= 3
     sources = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
     assert all(f"| {document.stem} |" in sources for document, _ in pairs)
+    metas = [json.loads((CORPUS / "sources" / f"{d.stem}.meta.json").read_text(encoding="utf-8")) for d, _ in pairs]
+    assert len({meta["organisation"] for meta in metas}) >= 8
+    assert len({meta["kind"] for meta in metas}) >= 4
+    assert all(meta["licence"] for meta in metas)
 
 
 def test_corpus_id_precision_and_recall_floors(scores) -> None:
     summary = totals(scores)
-    assert summary["precision"] >= 0.96
-    assert summary["recall"] >= 0.94
+    assert summary["precision"] >= 0.99
+    assert summary["recall"] >= 0.99
+    assert summary["min_precision"] >= 0.92
+    assert summary["min_recall"] >= 0.88
 
 
 def test_ids_come_in_reading_order_and_start_with_the_expected_words(scores) -> None:
     assert all(score.in_order for score in scores)
-    assert totals(scores)["starts_ok"] >= 0.92
+    assert totals(scores)["starts_ok"] >= 0.96
 
 
 def test_every_corpus_document_keeps_at_least_97_percent_of_its_text(scores) -> None:
