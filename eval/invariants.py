@@ -77,8 +77,8 @@ def violations(answer: Answer, policy: ParsedPolicy) -> list[str]:
     for citation in answer.citations:
         if citation.paragraph not in retrieved:
             out.append("citation_not_retrieved")
-        quote = _plain(citation.quote.strip(" .…")).rstrip(".")
-        if quote and quote not in texts.get(citation.paragraph, ""):
+        pieces = [_plain(piece).strip(" .") for piece in citation.quote.split("…")]  # " … " joins sentences
+        if any(piece and piece not in texts.get(citation.paragraph, "") for piece in pieces):
             out.append("quote_not_verbatim")
     return out
 
