@@ -23,7 +23,7 @@ from assistant.guard import check_question, strip_injection
 from assistant.lexical import lexical_tokens
 from assistant.offtopic import OffTopicDetector
 from assistant.retrieval import Retrieval, RetrievalWeights, Retriever, is_tabular
-from assistant.verdict import VerdictReading, question_kind, read_verdict, sentence_cue
+from assistant.verdict import VerdictReading, guard_reading, question_kind, read_verdict, sentence_cue
 from assistant.verdict_model import RULE_DEPTH, VerdictModel, load_verdict_model
 from assistant.vocabulary import Vocabulary, load_vocabulary
 from core.config import TUNED_EMBEDDING_MODEL, Settings
@@ -260,10 +260,13 @@ class Assistant:
         def weight(text: str) -> float:
             return retriever.lexical.shared_weight(text, question_words)
 
-        def read(text: str) -> VerdictReading:  # the question's kind is computed once, not per sentence
-            return read_verdict(query, text, weight, kind=kind)
+        # the rules read the question with its staff words named in policy words too ("gmail": personal email)
+        asked = self.vocabulary.with_canonical_terms(query)
 
-        reading = read_verdict(query, deciding.sentence, weight, factual, kind)
+        def read(text: str) -> VerdictReading:  # the question's kind is computed once, not per sentence
+            return read_verdict(asked, text, weight, kind=kind)
+
+        reading = read_verdict(asked, deciding.sentence, weight, factual, kind)
         evidence = None
         if not factual and kind != "fact":  # a fact's verdict is not read from modal wording: nothing to check
             deciding, reading = self._bank_guided(retriever, retrieval, with_cue, deciding, reading, read)
@@ -271,6 +274,7 @@ class Assistant:
                 deciding, reading, evidence = self._model_checked(
                     retriever, retrieval, kind, with_cue, deciding, reading, read
                 )
+        reading = guard_reading(reading, deciding.sentence, kind)
         support = [
             item
             for item in candidates

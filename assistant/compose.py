@@ -32,7 +32,7 @@ class Evidence:
 
 
 def lead_for(verdict: Verdict, cue: Cue | None, kind: QuestionKind) -> str:
-    if cue == "not_required":
+    if cue == "not_required" or (kind == "obligation" and verdict == "allowed"):
         return "No, you don't have to."
     if kind == "fact":
         return "The policy says:"

@@ -65,6 +65,9 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bneed not\b",
             r"\bnot (?:be )?expected to\b",
             r"\bnot obliged to\b",
+            r"\b(?:is|are) not (?:mandatory|compulsory|necessary)\b",
+            r"\bno (?:need|requirement|obligation) to\b",
+            r"\boptional\b",
         ),
     ),
     (
@@ -73,6 +76,14 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bmust not\b",
             r"\bmustn'?t\b",
             r"\bmust never\b",
+            # any negated modal of obligation or leave: "SHALL NOT", "will not", "may never", "are not to"
+            r"\b(?:shall|will|must|may|can)\s+(?:not|never)\b(?!\s+(?:be\s+)?(?:required|obliged|expected|necessary)\b)",
+            r"\bshan'?t\b",
+            r"\b(?:is|are) not to\b",
+            r"\bunder no circumstances?\b",
+            r"\bin no (?:circumstances|case)\b",
+            r"\bnot under any circumstances\b",
+            r"\bno (?:\w+ ){0,3}(?:may|shall|must|is permitted|are permitted|is allowed|are allowed)\b",
             r"\bnot (?:be )?permitted\b",
             r"\bnot (?:be )?allowed\b",
             r"\bprohibited\b",
@@ -83,7 +94,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bmay not\b",
             r"(?<!\bcan and )\bcannot\b",  # not "what they can and cannot do", a description
             r"(?:^|[,;:]\s*)do not\b",
-            r"\bnever\b",
+            r"(?<!should )(?<!ought )\bnever\b",
             r"\bconstitutes? a (?:data )?breach\b",
             r"\bmay constitute a disciplinary\b",
         ),
@@ -101,6 +112,9 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bnot advisable\b",
             r"\bought not\b",
             r"\bsparingly\b",
+            r"\bshould never\b",
+            r"\bnot (?:be )?advised\b",
+            r"\badvised against\b",
         ),
     ),
     (
@@ -119,6 +133,11 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bconsider whether\b",
             r"\bconsideration (?:should be )?given\b",
             r"\bused only for\b",
+            r"\bonly (?:if|when|after|where|once)\b",
+            r"\bsubject to\b",
+            r"\bat the discretion of\b",
+            r"\bwith (?:the )?(?:prior |written |express )*(?:approval|agreement|authori[sz]ation) of\b",
+            r"\b(?:requires?|needs?) (?:prior |written |express )*(?:approval|authori[sz]ation|permission|consent)\b",
             r"\bappl(?:y|ies)\b[^.;]*\bif\b",  # "it applies ... off-duty if there is a detrimental effect"
         ),
     ),
@@ -138,7 +157,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bfree to\b",
             r"\bwelcome to\b",
             r"\ballowed to\b",
-            r"\bprovide a useful tool\b",
+            r"\bentitled to\b",
         ),
     ),
     (
@@ -153,11 +172,16 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bensure\b",
             r"\bis the responsibility of\b",
             r"\bshall\b",
-            r"\bwill consider\b",
-            r"\bwill be mindful\b",
             r"\bis required\b",
             r"\bare required\b",
             r"\bencouraged to\b",
+            r"\b(?:has|have) a duty\b",
+            r"\bobliged to\b",
+            r"\bresponsible for\b",
+            r"\b(?:is|are) (?:mandatory|compulsory)\b",
+            r"\b(?:is|are) to be\b",
+            r"\bought to\b",
+            r"\bwill\b",
         ),
     ),
     ("allowed", _any(r"\bmay\b", r"\bcan\b", r"\bare able to\b")),
@@ -186,9 +210,7 @@ _STRICT_DUTY = _any(r"\bmust\b", r"\bshall\b", r"\brequired\b", r"\b(?:have|has|
 _IDLE_REASONS = (
     r"\bout of (?:curiosity|interest|boredom)\b",
     r"\bcurious\b",
-    r"\bnos(?:e)?y\b",
     r"\bfor (?:fun|a laugh)\b",
-    r"\bjust (?:to|for) (?:see|look|browse|check|nose|scroll)\w*\b",
     r"\bno (?:particular|real|good) reason\b",
     r"\bnon-?(?:school|work)\b",
 )
@@ -198,41 +220,24 @@ _CONDITION_NOT_MET = _any(
     *_REFUSALS,
     r"\bno(?:body|one)? (?:gave|has given) ",
     r"\b(?:doesn'?t|don'?t|does not|do not) say\b",
-    r"\bnone of\b[^.?!]*\bsays? (?:anything|nothing)\b",
     r"\bsays? nothing\b",
-    r"\bno one knows\b",
     *_IDLE_REASONS,
 )
 # "should respond ... where a request for a response has been made": a duty that holds only in a situation
 _DUTY_IN_A_SITUATION = _any(r"\b(?:should|must)\b.*\b(?:where|if|when)\b")
 _RESTRICTION = _any(r"\bmust only\b", r"\bmay only\b", r"\bused only for\b", r"\bonly (?:take place )?via\b")
+# A question that steps outside a restriction to an approved channel or purpose: a personal or private
+# alternative, or a purpose that is not work. General words only: no brand or scenario is named here.
 _OUTSIDE_RESTRICTION = _any(
-    r"\bgmail\b",
-    r"\bhotmail\b",
-    r"\byahoo\b",
-    r"\bicloud\b",
     r"\bpersonal\b",
     r"\bmy own\b",
     r"\bprivate\b",
-    r"\bhome (?:email|account)\b",
-    r"\bdrinks\b",
-    r"\bparty\b",
+    r"\bhome (?:email|account|computer|laptop|pc)\b",
     r"\bsocial(?:ise|ize|ising)?\b(?! media)",
-    r"\bbanter\b",
-    r"\bgossip\b",
-    r"\bmedical\b",
-    r"\bpersonal details\b",
-    r"\bnights? out\b",
-    # a personal purpose: against "used only for professional communications"
     r"\bnon-?(?:work|school|professional)\b",
     r"\bnot (?:about |related to |to do with )?(?:work|school)\b",
     r"\bnothing to do with (?:work|school)\b",
     r"\b(?:my|a) (?:mate|friend|pal)\b",
-    r"\bfor sale\b",
-    r"\bsell(?:ing)?\b",
-    r"\bbirthday\b",
-    r"\bmy weekend\b",
-    r"\bholiday plans\b",
     *_IDLE_REASONS,
 )
 
@@ -336,11 +341,27 @@ def question_kind(question: str) -> QuestionKind:
 
 
 def sentence_cue(sentence: str) -> Cue | None:
-    """The strongest cue in the text (rule 2), or None when it carries no modal wording."""
+    """The strongest cue in the text (rule 2), or None when it carries no modal wording; an instruction in
+    the imperative ("Report any loss to IT.", "(A) Conduct an assessment") is a duty."""
     for cue, pattern in _CUES:
         if pattern.search(sentence):
             return cue
+    if _IMPERATIVE.match(_LEADING_LABEL.sub("", sentence.strip())):
+        return "required"
     return None
+
+
+_LEADING_LABEL = re.compile(r"^(?:[-•*]\s+|\(?[0-9a-zA-Z]{1,4}[.)]\s+)+")
+# A capitalised first word that is not a grammar word, not a plural noun ("Procedures for ..."), followed
+# by a lower-case word that is not a verb (which would make the first word the subject: "Passwords are
+# personal"; a capital would make it a name: "Child Exploitation and Online Protection").
+_IMPERATIVE = re.compile(
+    r"^(?!(?i:the|a|an|this|these|those|that|it|its|we|you|they|he|she|i|our|your|their|all|any|each|every|"
+    r"some|no|if|when|where|while|as|for|in|on|at|by|with|to|of|from|there|here|such|other|most|many|"
+    r"please|note|see|example|examples)\b)"
+    r"[A-Z][a-z]*(?:[^s\W]|ss)\s+(?!(?i:is|are|was|were|will|may|must|should|can|could|would|has|have|had|do|"
+    r"does|and|or)\b)[a-z]"
+)
 
 
 _CLAUSE_SPLIT = re.compile(
@@ -360,7 +381,8 @@ def cue_to_verdict(cue: Cue | None, kind: QuestionKind) -> Verdict:
     if cue == "not_required":
         return "allowed"
     if kind == "obligation":
-        return "required"
+        # a must-I question answered by a sentence that only permits, or states a fact: not a duty
+        return "allowed" if cue in ("permissive", "allowed") else "required"
     if cue == "conditional_duty":
         return "conditional" if kind == "permission" else "required"
     if cue == "required" and kind == "advice":
@@ -447,3 +469,21 @@ def _condition_met(clause: str, question: str) -> bool:
 
 
 _NEGATED = re.compile(r"\b(?:not|no|never|without|isn'?t|aren'?t|don'?t|doesn'?t|didn'?t|won'?t|haven'?t)\b", re.I)
+
+
+def guard_reading(reading: VerdictReading, sentence: str, kind: QuestionKind) -> VerdictReading:
+    """Never say yes while quoting a ban: an `allowed` reading of a sentence that prohibits or advises
+    against, with no exception in it, takes the ban's verdict (the clause read was the ban) or becomes
+    conditional (the ban is another clause: "may X, but must not Y"). A fact question and an explicit
+    "not required to" are left alone: neither answers yes or no."""
+    if reading.verdict != "allowed" or kind == "fact" or reading.cue == "not_required":
+        return reading
+    if _EXCEPTION.search(sentence):
+        return reading
+    cues = [sentence_cue(clause) for clause in clauses(sentence)]
+    bans = [cue for cue in cues if cue in ("prohibited", "discouraged")]
+    if not bans:
+        return reading
+    own = sentence_cue(reading.clause)
+    verdict: Verdict = own if own in ("prohibited", "discouraged") else "conditional"  # type: ignore[assignment]
+    return VerdictReading(verdict=verdict, cue=own if own in bans else "conditional", clause=reading.clause)

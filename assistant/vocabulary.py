@@ -35,6 +35,13 @@ class Vocabulary:
             position += 1
         return found
 
+    def with_canonical_terms(self, text: str) -> str:
+        """`text` followed by the canonical terms its staff words stand for and it does not already say:
+        "Can I email pupils from my Gmail? (personal email)"."""
+        lowered = text.lower()
+        extra = [term for term in self.canonical_terms(text) if term not in lowered]
+        return f"{text} ({', '.join(extra)})" if extra else text
+
     def surface_form(self, text: str, canonical: str) -> str | None:
         """The words in `text` that map to `canonical` (e.g. "FB" for facebook), as they are written."""
         for phrase, term in self.phrases:

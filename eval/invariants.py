@@ -1,8 +1,8 @@
 """Safety invariants, counted on every answer of every eval; each must be 0.
 
 They check an answer against itself and the policy, not against a gold label, so they hold on any policy:
-- `yes_while_banning`: the verdict says yes (allowed) while the deciding sentence prohibits or advises
-  against, or says no (prohibited, discouraged) while the deciding sentence only permits;
+- `yes_while_banning`: the answer's first line says yes ("Yes, the policy allows this") while the deciding
+  sentence prohibits or advises against, or says no while the deciding sentence only permits;
 - `required_without_duty` / `prohibited_without_ban`: a `required` verdict whose deciding sentence states
   no obligation, a `prohibited` one whose deciding sentence states no prohibition;
 - `citation_not_retrieved`: a cited paragraph that retrieval did not return;
@@ -41,6 +41,7 @@ _IMPERATIVE = re.compile(
     r"some|no|if|when|where|while|as|for|in|on|at|by|with|to|of|from|there|here|such|other|most|many)\b)"
     r"[A-Z][a-z]+\s+(?!(?i:is|are|was|were|will|may|must|should|can|could|would|has|have|had|do|does)\b)\S"
 )
+_LABEL = re.compile(r"^(?:[-•*]\s+|\(?[0-9a-zA-Z]{1,4}[.)]\s+)+")
 _MARKUP = re.compile(r"[*_`]+|\[(?P<text>[^\]]*)\]\([^)]*\)")
 INVARIANTS = (
     "yes_while_banning",
@@ -62,13 +63,15 @@ def violations(answer: Answer, policy: ParsedPolicy) -> list[str]:
     deciding = answer.deciding_sentence or ""
     if deciding:
         banned = bool(_BAN.search(deciding))
-        says_yes_to_a_ban = answer.verdict == "allowed" and banned and not _EXCEPTION.search(deciding)
-        says_no_to_a_permission = (
-            answer.verdict in ("prohibited", "discouraged") and not banned and bool(_PERMISSION.search(deciding))
-        )
+        lead = answer.answer.split("“")[0].lower()
+        says_yes = lead.startswith("yes") and "must" not in lead
+        says_no = (lead.startswith("no,") and "have to" not in lead) or "advises against" in lead
+        says_yes_to_a_ban = says_yes and banned and not _EXCEPTION.search(deciding)
+        says_no_to_a_permission = says_no and not banned and bool(_PERMISSION.search(deciding))
         if says_yes_to_a_ban or says_no_to_a_permission:
             out.append("yes_while_banning")
-        if answer.verdict == "required" and not (_DUTY.search(deciding) or _IMPERATIVE.match(deciding.strip())):
+        instruction = _IMPERATIVE.match(_LABEL.sub("", deciding.strip()))
+        if answer.verdict == "required" and not (_DUTY.search(deciding) or instruction):
             out.append("required_without_duty")
         if answer.verdict == "prohibited" and not banned:
             out.append("prohibited_without_ban")

@@ -107,7 +107,7 @@ def test_advised_not_unless_permission_is_conditional_until_the_condition_is_mis
 
 def test_restriction_read_against_a_personal_channel_is_prohibited() -> None:
     sentence = "Employee to pupil email communication must only take place via a school email account."
-    q1 = "Can I email pupils from my Gmail?"
+    q1 = "Can I email pupils from my personal email?"
     q2 = "Can I email pupils about homework?"
     assert read_verdict(q1, sentence, overlap_with(q1)).verdict == "prohibited"
     assert read_verdict(q2, sentence, overlap_with(q2)).verdict == "conditional"
@@ -207,7 +207,6 @@ def test_i_didnt_ask_refuses_a_condition() -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        "I copied cartoon images off random websites. None of the sites say anything about copyright. That's fine?",
         "The site I took the pictures from doesn't say they're cleared - can I use them in the newsletter?",
         "The websites don't say anything about copyright, so can I paste their images into our blog?",
     ],
@@ -286,3 +285,50 @@ _WORK_ONLY = "Employees must ensure that Teams is used only for professional com
 )
 def test_advice_questions_idle_reasons_and_personal_purposes(sentence: str, question: str, verdict: str) -> None:
     assert read_verdict(question, sentence, overlap_with(question)).verdict == verdict
+
+
+def test_a_webmail_brand_reaches_the_restriction_through_the_vocabulary_file() -> None:
+    from assistant.vocabulary import load_vocabulary
+
+    sentence = "Employee to pupil email communication must only take place via a school email account."
+    asked = load_vocabulary().with_canonical_terms("Can I email pupils from my Gmail?")
+    assert "personal email" in asked
+    assert read_verdict(asked, sentence, overlap_with(asked)).verdict == "prohibited"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("All Users SHALL NOT share or disclose any passwords with any other person.", "prohibited"),
+        ("Staff will not store pupil data on USB sticks.", "prohibited"),
+        ("Under no circumstances are passwords to be shared.", "prohibited"),
+        ("No member of staff may take pupils off site alone.", "prohibited"),
+        ("Staff are not to use personal phones in class.", "prohibited"),
+        ("Staff should never leave a laptop unlocked.", "discouraged"),
+        ("Equipment may be taken home subject to the approval of the bursar.", "conditional"),
+        ("Visits are arranged at the discretion of the headteacher.", "conditional"),
+        ("Staff are entitled to request flexible working.", "allowed"),
+    ],
+)
+def test_modal_grammar_reads_any_policy(sentence: str, verdict: str) -> None:
+    question = "Can I do this?"
+    assert read_verdict(question, sentence, overlap_with(question)).verdict == verdict
+
+
+def test_a_must_i_question_answered_by_a_permission_is_not_a_duty_and_an_instruction_is() -> None:
+    question = "Do I have to report it?"
+    assert read_verdict(question, "Staff may report concerns to the DSL.", overlap_with(question)).verdict == "allowed"
+    assert read_verdict(question, "Report any loss to the IT lead.", overlap_with(question)).verdict == "required"
+
+
+def test_never_yes_while_quoting_a_ban() -> None:
+    from assistant.verdict import VerdictReading, guard_reading
+
+    ban = "Private data shall not be stored on personal phones or removable media."
+    allowed = VerdictReading(verdict="allowed", cue="allowed", clause=ban)
+    assert guard_reading(allowed, ban, "permission").verdict == "prohibited"
+    mixed = "Staff may use the minibus, but must not carry more than eight pupils."
+    clause = VerdictReading(verdict="allowed", cue="allowed", clause="Staff may use the minibus")
+    assert guard_reading(clause, mixed, "permission").verdict == "conditional"
+    fact = VerdictReading(verdict="allowed", cue=None, clause=ban)
+    assert guard_reading(fact, ban, "fact").verdict == "allowed"
