@@ -92,6 +92,7 @@ class _Item:
     style: str  # digit, lower, upper, roman, ROMAN
     value: int
     token: str
+    punct: str = ""  # "(" for (a), ")" for a), "." for a.: siblings are written alike
 
 
 @dataclass
@@ -286,15 +287,17 @@ class _Builder:
             if gap is None:
                 for style, value in candidates:
                     if value == 1 and (style not in ("roman", "ROMAN") or self.items):
-                        self.items.append(_Item(style, value, label.token))
+                        self.items.append(_Item(style, value, label.token, label.punct))
                         return self._open_item(label, line)
                 continue
             for depth in range(len(self.items) - 1, -1, -1):
                 level = self.items[depth]
+                if level.punct != label.punct or (gap == 2 and level.style == "digit"):
+                    continue  # a skipped letter happens ("(a)" then "(c)"); a skipped number is another list
                 for style, value in candidates:
                     if style == level.style and value == level.value + gap:
                         del self.items[depth:]
-                        self.items.append(_Item(style, value, label.token))
+                        self.items.append(_Item(style, value, label.token, label.punct))
                         return self._open_item(label, line)
         return False
 
@@ -325,6 +328,11 @@ class _Builder:
         body = ("- " + line.text) if line.bullet else line.text
         if line.heading_level:
             self.subheading = _tidy(line.text)  # an unnumbered heading labels the units that follow it
+        elif _LABEL_LINE.match(line.text) and self.current is not None:
+            # a one-to-three-word label ("Attachment:", "Useful contacts:") opens a block of the unit above:
+            # a list under it is that block's list, not new items of the section
+            self.item_parent = ""
+            self.items = []
         if self.pending is not None:
             if line.heading_level:
                 return
@@ -474,7 +482,9 @@ def _lines(text: str) -> tuple[list[_Line], list[str]]:
         body = body.strip()
         if body:
             level = len(heading.group(1)) if heading else 0
-            lines.append(_Line(start, start + len(raw.rstrip()), body, level, bullet is not None, blank))
+            for index, part in enumerate(_run_in_list(body)):
+                new_block = blank if index == 0 else True
+                lines.append(_Line(start, start + len(raw.rstrip()), part, level, bullet is not None, new_block))
         blank = False
     return lines, dropped
 
@@ -521,6 +531,28 @@ def _numbers_only_in_lists(lines: list[_Line], builder: _Builder) -> bool:
         return False
     structural = {"decimal", "code", "legal", "group"}
     return not structural & set(builder.accepted) and not (builder.section_style and builder.section_style[0])
+
+
+_LABEL_LINE = re.compile(r"^[A-Z][\w’'-]*(?: [\w’'-]+){0,2}:$")
+_RUN_IN_ITEM = re.compile(r"(?<=\S)\s+(\d{1,2})\.\s+(?=[^\W\d_]|[“\"'(])")
+
+
+def _run_in_list(text: str) -> list[str]:
+    """A numbered list run into its lead-in line ("... are: 1. Rules for X, 2. Procedure Y, 3. ..."), as text
+    extraction leaves it when line breaks are lost: one line per item, so the items are read as items."""
+    colon = text.find(": 1. ")
+    if colon < 0:
+        return [text]
+    cuts = [colon + 1]
+    expected = 2
+    for match in _RUN_IN_ITEM.finditer(text, colon + 4):
+        if int(match.group(1)) == expected:
+            cuts.append(match.start() + 1)
+            expected += 1
+    if len(cuts) < 2:
+        return [text]
+    parts = [text[: cuts[0]]] + [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _code_schemes(lines: list[_Line]) -> set[str]:

@@ -120,6 +120,10 @@ def _reading_order(segments: list[tuple[float, float, float, float, str]]) -> li
 
 
 def _clean_chars(text: str) -> str:
+    """PDFium marks a word hyphenated at a line end with U+FFFE (or U+0002) and joins the lines itself:
+    the word is whole again ("contrac-" + "tors" -> "contractors"); a marker before anything but a
+    lower-case letter was a real hyphen."""
+    text = re.sub(r"[\ufffe\x02]\s*(?=[a-z])", "", text)
     text = text.replace("\x02", "-\u00ad").replace("\ufffe", "-\u00ad").replace("\x00", "")
     return re.sub(r"[\r\n]+", " ", text)
 
@@ -146,7 +150,7 @@ def _drop_furniture(pages: list[list[str]], set_aside: list[SetAside]) -> list[l
             if _PAGE_NUMBER.match(line):
                 set_aside.append(SetAside("page number", line))
                 keep[position] = None
-            elif _edge_key(line) in repeated:
+            elif _edge_key(line) in repeated and not _STARTS_NEW.match(line):  # "2.1 ..." is content
                 set_aside.append(SetAside("running header or footer", line))
                 keep[position] = None
         cleaned.append([line for line in keep if line is not None])

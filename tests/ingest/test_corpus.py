@@ -1,8 +1,8 @@
 """The parser on real published policies (data/corpus): ids against structures written by reading.
 
-Floors sit just under the figures measured (23 documents: precision 0.997, recall 0.993, lowest document
-precision 0.929 and recall 0.891, paragraphs starting with the expected words 0.973, lowest coverage
-0.988), so a change that loses ground fails here.
+Measured on 23 documents: precision 1.000, recall 1.000, paragraphs starting with the expected words
+0.974, lowest text coverage 0.988. The parser was tuned on this corpus, so its figures are dev figures;
+`data/corpus-heldout` was parsed once, untuned, for a held-out figure. Floors: the issue's targets.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def test_corpus_id_precision_and_recall_floors(scores) -> None:
     summary = totals(scores)
     assert summary["precision"] >= 0.99
     assert summary["recall"] >= 0.99
-    assert summary["min_precision"] >= 0.92
-    assert summary["min_recall"] >= 0.88
+    assert summary["min_precision"] >= 0.95  # the issue's floor for any one document
+    assert summary["min_recall"] >= 0.95
 
 
 def test_ids_come_in_reading_order_and_start_with_the_expected_words(scores) -> None:

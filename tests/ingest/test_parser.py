@@ -248,3 +248,33 @@ def test_utf16_text_file_is_read(tmp_path) -> None:
     path = tmp_path / "policy.txt"
     path.write_bytes("1. Scope\n1.1 This applies to all staff.\n".encode("utf-16"))
     assert [p.id for p in parse_policy(read_document(path, 10**7), "x").paragraphs] == ["1.1"]
+
+
+def test_a_numbered_list_run_into_its_lead_in_line_is_read_as_items() -> None:
+    policy = parse_text(
+        "## I. Principles\n(1) Research data is shared openly.\n"
+        "## II. Legal framework\n(1) Binding rules stay in force.\n"
+        "(2) Examples of rules are: 1. Rules for good practice, 2. the ethics procedure, 3. data protection law\n"
+        "4. intellectual property law.\n(3) Contracts may add further rules.\n"
+    )
+    ids = [p.id for p in policy.paragraphs]
+    assert ids == ["I(1)", "II(1)", "II(2)", "II(2)(1)", "II(2)(2)", "II(2)(3)", "II(2)(4)", "II(3)"]
+
+
+def test_a_short_label_line_opens_a_block_of_the_unit_above_not_new_items() -> None:
+    policy = parse_text(
+        "## I. Scope\nThis applies to all staff.\n## II. Contacts\nSend all reports to the security team.\nAttachment:\n1. Plan of action template\n"
+    )
+    assert [p.id for p in policy.paragraphs] == ["I", "II"]
+    assert "Plan of action template" in policy.paragraphs[1].text
+
+
+def test_appendix_numbers_its_own_sections_and_takes_its_title_from_the_next_line() -> None:
+    policy = parse_text(
+        "1. Members\n1.1 The trust has three classes of members.\n\nAppendix 1\nPLATINUM MEMBER POLICY\n"
+        "1. Platinum Members. Platinum members must be approved by the board.\n"
+        "2. Termination of Members.\n(a) A member may resign on notice.\n(b) The board may end a membership.\n"
+    )
+    ids = [p.id for p in policy.paragraphs]
+    assert ids == ["1.1", "appendix-1/1", "appendix-1/2(a)", "appendix-1/2(b)"]
+    assert policy.paragraph("appendix-1/1").heading_path[0].startswith("Appendix 1")  # type: ignore[union-attr]

@@ -181,3 +181,33 @@ def test_bundled_policy_saved_as_word_with_automatic_numbering_keeps_its_46_ids(
     source = read_document(path, 10**7)
     assert "1.1 This policy forms part" in source.text  # the number is printed back, not in the XML text
     assert _ids(path) == BUNDLED_IDS
+
+
+def test_pdf_page_furniture_is_set_aside_and_hyphenation_joined(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    body = [
+        ("1. Scope", "1.1 This policy applies to every member of staff and every volunteer working in the"),
+        ("", "school, including supply staff, students on placement and visiting contrac-"),
+        ("", "tors who use school equipment."),
+    ]
+    for page in range(1, 4):
+        pdf.add_page()
+        pdf.cell(0, 8, "Acme Academy Trust - Staff Code of Conduct", new_x="LMARGIN", new_y="NEXT")
+        for heading, line in body if page == 1 else [(f"{page}. Part {page}", f"{page}.1 Staff must sign in.")]:
+            if heading:
+                pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-20)
+        pdf.cell(0, 8, f"Page {page} of 3", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "code.pdf"
+    pdf.output(str(path))
+    source = read_document(path, 10**7)
+    kinds = {item.kind for item in source.set_aside}
+    assert {"running header or footer", "page number"} <= kinds
+    assert "Acme Academy Trust" not in source.text and "Page 2 of 3" not in source.text
+    policy = parse_policy(source, "code")
+    assert [p.id for p in policy.paragraphs] == ["1.1", "2.1", "3.1"]
+    assert "visiting contractors who use school equipment" in policy.paragraphs[0].text
