@@ -263,7 +263,8 @@ def test_a_numbered_list_run_into_its_lead_in_line_is_read_as_items() -> None:
 
 def test_a_short_label_line_opens_a_block_of_the_unit_above_not_new_items() -> None:
     policy = parse_text(
-        "## I. Scope\nThis applies to all staff.\n## II. Contacts\nSend all reports to the security team.\nAttachment:\n1. Plan of action template\n"
+        "## I. Scope\nThis applies to all staff.\n## II. Contacts\nSend all reports to the security team.\n"
+        "Attachment:\n1. Plan of action template\n"
     )
     assert [p.id for p in policy.paragraphs] == ["I", "II"]
     assert "Plan of action template" in policy.paragraphs[1].text
