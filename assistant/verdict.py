@@ -184,7 +184,15 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bwill\b",
         ),
     ),
-    ("allowed", _any(r"\bmay\b", r"\bcan\b", r"\bare able to\b")),
+    # deontic "may"/"can" only: "may be necessary", "may be able to", "can be found", "may have" say what is
+    # possible, not what is allowed ("may be used", "can be forked" - a participle - do allow)
+    (
+        "allowed",
+        _any(
+            r"\b(?:may|can)\b(?!\s+(?:also\s+)?(?:be\s+(?!\w+(?:ed|en)\b)|have\b|need\b|find\b|help\b))",
+            r"\bare able to\b",
+        ),
+    ),
 )
 _EXCEPTION = _any(r"\bunless\b", r"\bwithout due reason\b", r"\bexcept\b", r"\bwith (?:the )?(?:express )?permission\b")
 # The question says it skips the condition ("without telling anyone", "never asked"): a conditional rule
@@ -203,7 +211,7 @@ _CONDITION_REFUSED = _any(*_REFUSALS)
 _DUTY_SKIPPED = _any(
     r"\bwithout\b",
     r"\b(?:skip|skipping|bypass|bypassing|ignore|ignoring)\b",
-    r"\b(?:not|never|don'?t|didn'?t|won'?t|haven'?t|hasn'?t)\b(?! (?:sure|certain)\b)",
+    r"\b(?:not|never|don'?t|didn'?t|won'?t|haven'?t|hasn'?t|nobody|no one|no-one)\b(?! (?:sure|certain)\b)",
 )
 _STRICT_DUTY = _any(r"\bmust\b", r"\bshall\b", r"\brequired\b", r"\b(?:have|has|need|needs) to\b")
 # A reason that is no reason: "without due reason" / "for professional reasons" is not met by these.

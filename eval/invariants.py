@@ -4,7 +4,8 @@ They check an answer against itself and the policy, not against a gold label, so
 - `yes_while_banning`: the answer's first line says yes ("Yes, the policy allows this") while the deciding
   sentence prohibits or advises against, or says no while the deciding sentence only permits;
 - `required_without_duty` / `prohibited_without_ban`: a `required` verdict whose deciding sentence states
-  no obligation, a `prohibited` one whose deciding sentence states no prohibition;
+  no obligation, a `prohibited` one whose deciding sentence states neither a prohibition nor a strict duty
+  (a question proposing to leave a "must" undone is answered `prohibited` from the duty);
 - `citation_not_retrieved`: a cited paragraph that retrieval did not return;
 - `quote_not_verbatim`: a quote that is not in its cited paragraph (markup removed, whitespace normalised).
 
@@ -42,6 +43,9 @@ _IMPERATIVE = re.compile(
     r"[A-Z][a-z]+\s+(?!(?i:is|are|was|were|will|may|must|should|can|could|would|has|have|had|do|does)\b)\S"
 )
 _LABEL = re.compile(r"^(?:[-•*]\s+|\(?[0-9a-zA-Z]{1,4}[.)]\s+)+")
+# a duty the question proposes to leave undone ("can I leave it unlocked?" against "must be locked") is
+# answered `prohibited` from the duty itself
+_STRICT_DUTY = re.compile(r"\bmust\b|\bshall\b|\brequired\b|\b(?:have|has|need|needs) to\b", re.IGNORECASE)
 _MARKUP = re.compile(r"[*_`]+|\[(?P<text>[^\]]*)\]\([^)]*\)")
 INVARIANTS = (
     "yes_while_banning",
@@ -73,7 +77,7 @@ def violations(answer: Answer, policy: ParsedPolicy) -> list[str]:
         instruction = _IMPERATIVE.match(_LABEL.sub("", deciding.strip()))
         if answer.verdict == "required" and not (_DUTY.search(deciding) or instruction):
             out.append("required_without_duty")
-        if answer.verdict == "prohibited" and not banned:
+        if answer.verdict == "prohibited" and not banned and not _STRICT_DUTY.search(deciding):
             out.append("prohibited_without_ban")
     retrieved = {item.paragraph_id for item in answer.retrieved}
     texts = {p.id: _plain(p.text) for p in policy.paragraphs}
