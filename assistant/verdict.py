@@ -67,6 +67,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bnot obliged to\b",
             r"\b(?:is|are) not (?:mandatory|compulsory|necessary)\b",
             r"\bno (?:need|requirement|obligation) to\b",
+            r"\bnot (?:be )?necessary\b",
             r"\boptional\b",
         ),
     ),
@@ -91,7 +92,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bwill not be tolerated\b",
             r"\bnot (?:be )?acceptable\b",
             r"\bunacceptable\b",
-            r"\bmay not\b",
+
             r"(?<!\bcan and )\bcannot\b",  # not "what they can and cannot do", a description
             r"(?:^|[,;:]\s*)do not\b",
             r"(?<!should )(?<!ought )\bnever\b",
@@ -194,6 +195,7 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_REQUIRED_CUE = dict(_CUES)["required"]
 _EXCEPTION = _any(r"\bunless\b", r"\bwithout due reason\b", r"\bexcept\b", r"\bwith (?:the )?(?:express )?permission\b")
 # The question says it skips the condition ("without telling anyone", "never asked"): a conditional rule
 # then prohibits, and a ban's exception does not apply.
@@ -438,7 +440,11 @@ def read_verdict(
         if cue in ("permissive", "allowed") and any(other in ("prohibited", "conditional") for other in others):
             cue = "conditional"
     settled = settled or cue == "not_required"
-    return VerdictReading(verdict=cue_to_verdict(cue, kind), cue=cue, clause=best, settled=settled)
+    verdict = cue_to_verdict(cue, kind)
+    states_no_duty = not _REQUIRED_CUE.search(best) and not _SCOPE.search(question)
+    if verdict == "required" and cue == "conditional" and states_no_duty:
+        verdict = "conditional"  # a must-I question met by a condition that states no duty: "only when ..."
+    return VerdictReading(verdict=verdict, cue=cue, clause=best, settled=settled)
 
 
 def _with_exception(sentence: str, clause: str) -> str:

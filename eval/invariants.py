@@ -32,7 +32,7 @@ _PERMISSION = re.compile(r"\bmay\b|\bcan\b|\bpermitted\b|\ballowed\b|\bentitled\
 _DUTY = re.compile(
     r"\bmust\b|\bshall\b|\bwill\b|\brequired?\b|\brequires\b|\bhave to\b|\bhas to\b|\bneeds? to\b|\bshould\b|"
     r"\bought to\b|\bexpected to\b|\bresponsib|\bduty\b|\bobliged\b|\bobligation\b|\bmandatory\b|\bensure\b|"
-    r"\bit is essential\b|\bare to\b|\bis to\b",
+    r"\bit is essential\b|\bare to\b|\bis to\b|\bencouraged\b|\brecommended\b",
     re.IGNORECASE,
 )
 # "Report any loss to IT." - an instruction: a capitalised first word that is not a grammar word and is not
