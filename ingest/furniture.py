@@ -54,7 +54,7 @@ def _entries_after(lines: list[str], start: int) -> set[int]:
 
 def _is_entry(raw: str, stripped: str) -> bool:
     if _PAGE_TAIL.search(raw) and re.search(r"[A-Za-z]", stripped):
-        return len(stripped.split()) <= _MAX_ENTRY_WORDS + 2
+        return len(stripped.split()) <= 2 * _MAX_ENTRY_WORDS and not re.search(r"[a-z]{2}[.;!?] +\S", stripped)
     if _HEADING.match(stripped):
         return False
     if stripped.startswith("(") and stripped.endswith(")"):

@@ -119,7 +119,8 @@ class _Builder:
     accepted: Counter[str] = field(default_factory=Counter)
     section_uses: Counter[str] = field(default_factory=Counter)
     absorbed: Counter[str] = field(default_factory=Counter)  # unnumbered blocks kept with a paragraph
-    subheading: str = ""  # the latest unnumbered heading, shown in the heading path of the units under it
+    subheading: str = ""
+    body_sections: int = 0  # the last section number before the appendices (annexes may go on from it)  # the latest unnumbered heading, shown in the heading path of the units under it
 
     # -- one line -----------------------------------------------------------------------------------
     def consume(self, line: _Line) -> None:
@@ -151,6 +152,8 @@ class _Builder:
             return False
         self._close()
         self.subheading = ""
+        if not self.appendix:
+            self.body_sections = self.section_value or 0
         self.appendix = f"{label.word}-{label.token}"
         self.appendix_title = _tidy(line.text)
         self.section_id, self.section_label, self.section_value, self.decimal = "", "", None, None
@@ -263,7 +266,8 @@ class _Builder:
             if not label.rest[:1].isupper() and not label.rest[:1].isdigit() and label.rest[:1] not in "“\"'(":
                 return False
         if self.appendix and current_is_none(self.section_value, self.decimal):
-            return value <= 2  # the appendix's first section, whatever its style
+            # the appendix's first section, whatever its style: its own "1." or the body's numbering going on
+            return value <= 2 or self.body_sections < value <= self.body_sections + 3
         current = self.section_value
         if self.decimal is not None:
             current = max(current or 0, self.decimal[0])
@@ -662,8 +666,11 @@ def _title(lines: list[_Line], preamble: list[_Line]) -> str:
 
 
 def _title_line(lines: list[_Line]) -> _Line | None:
-    """The document's title: its first heading, at the top level, with no prose before it, alone at its
-    level or straight away followed by another heading (no text of its own)."""
+    """The document's title: its one level-1 heading; else its first heading, at the top level, with no prose
+    before it, alone at its level or straight away followed by another heading (no text of its own)."""
+    level_one = [line for line in lines if line.heading_level == 1]
+    if len(level_one) == 1 and any(line.heading_level > 1 for line in lines):
+        return level_one[0]  # the one top-level heading of a page (`# Title`, `<h1>`) is its title
     position = next((index for index, line in enumerate(lines) if line.heading_level), None)
     if position is None or any(len(line.text.split()) >= 8 for line in lines[:position]):
         return None

@@ -10,6 +10,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from core.types import SetAside
 from ingest.formats.numbering import format_counter
 
+# a page saved as its template source (Jinja, Django, Liquid): tags a browser never shows
+_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
 _SKIP = {"script", "style", "nav", "footer", "head", "noscript", "template", "svg", "button", "form"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TEXT_BLOCKS = {"p", "pre", "dt", "dd", "caption", "figcaption", "address", "summary"}
@@ -56,7 +58,7 @@ def html_to_text(markup: str) -> str:
 
 def html_document(markup: str) -> tuple[str, tuple[SetAside, ...]]:
     """The normalised text, and the in-page link lists (`<li><a href="#scope">`) set aside as contents."""
-    soup = BeautifulSoup(markup, "html.parser")
+    soup = BeautifulSoup(_TEMPLATE_TAG.sub(" ", markup), "html.parser")
     root = soup.body or soup
     out = _Out()
     _walk(root, out)
@@ -126,7 +128,9 @@ def _walk_list(element: Tag, out: _Out) -> None:
     style = _list_style(element) if ordered else "bullet"
     start = element.get("start")
     number = int(start) if isinstance(start, str) and start.strip().lstrip("-").isdigit() else 1
-    for item in element.find_all("li", recursive=False):
+    # the list's own items, also when a stray tag wraps them (`<ul><p><li>`, which browsers still show)
+    items = [li for li in element.find_all("li") if li.find_parent(["ul", "ol"]) is element]
+    for item in items:
         value = item.get("value")
         if isinstance(value, str) and value.strip().isdigit():
             number = int(value)

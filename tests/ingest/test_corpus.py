@@ -60,3 +60,15 @@ def test_ids_come_in_reading_order_and_start_with_the_expected_words(scores) -> 
 def test_every_corpus_document_keeps_at_least_97_percent_of_its_text(scores) -> None:
     low = [(score.document, round(score.coverage, 3)) for score in scores if score.coverage < 0.97]
     assert not low
+
+
+def test_the_once_held_out_documents_keep_their_figures() -> None:
+    heldout = CORPUS.parent / "corpus-heldout"
+    settings = Settings()
+    scores = [
+        score_document(parse_file(document, settings, document.stem), load_expected(expected), document)
+        for document, expected in corpus_documents(heldout)
+    ]
+    summary = totals(scores)
+    assert summary["documents"] >= 4
+    assert summary["precision"] >= 0.95 and summary["recall"] >= 0.74
