@@ -119,8 +119,8 @@ class _Builder:
     accepted: Counter[str] = field(default_factory=Counter)
     section_uses: Counter[str] = field(default_factory=Counter)
     absorbed: Counter[str] = field(default_factory=Counter)  # unnumbered blocks kept with a paragraph
-    subheading: str = ""
-    body_sections: int = 0  # the last section number before the appendices (annexes may go on from it)  # the latest unnumbered heading, shown in the heading path of the units under it
+    subheading: str = ""  # the latest unnumbered heading, shown in the heading path of the units under it
+    body_sections: int = 0  # the last section number before the appendices (annexes may go on from it)
 
     # -- one line -----------------------------------------------------------------------------------
     def consume(self, line: _Line) -> None:
