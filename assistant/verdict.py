@@ -56,6 +56,11 @@ def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(patterns), re.IGNORECASE)
 
 
+# adjectives after "may be" / "can be" that make the modal epistemic (what is possible), a closed class
+_MODAL_ADJECTIVES = (
+    r"(?:necessary|able|unable|possible|impossible|useful|appropriate|inappropriate|helpful|relevant|sufficient|"
+    r"available|difficult|likely|unlikely|needed|advisable|preferable|easier|harder|better|worse|worth)\b"
+)
 _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
     (
         "not_required",
@@ -185,12 +190,12 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bwill\b",
         ),
     ),
-    # deontic "may"/"can" only: "may be necessary", "may be able to", "can be found", "may have" say what is
-    # possible, not what is allowed ("may be used", "can be forked" - a participle - do allow)
+    # deontic "may"/"can" only: "may be necessary", "may be able to", "may have" say what is possible, not
+    # what is allowed ("may be used", "may be worn" do allow)
     (
         "allowed",
         _any(
-            r"\b(?:may|can)\b(?!\s+(?:also\s+)?(?:be\s+(?!\w+(?:ed|en)\b)|have\b|need\b|find\b|help\b))",
+            r"\b(?:may|can)\b(?!\s+(?:also\s+)?(?:be\s+" + _MODAL_ADJECTIVES + r"|have\b|need\b|find\b|help\b))",
             r"\bare able to\b",
         ),
     ),
