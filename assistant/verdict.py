@@ -97,7 +97,6 @@ _CUES: tuple[tuple[Cue, re.Pattern[str]], ...] = (
             r"\bwill not be tolerated\b",
             r"\bnot (?:be )?acceptable\b",
             r"\bunacceptable\b",
-
             r"(?<!\bcan and )\bcannot\b",  # not "what they can and cannot do", a description
             r"(?:^|[,;:]\s*)do not\b",
             r"(?<!should )(?<!ought )\bnever\b",
