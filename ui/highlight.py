@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from core.types import normalise_paragraph_id
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
-_MARKER = re.compile(r"\[([A-Za-z0-9][\w.\- ]{0,40})\]")
+# a paragraph id as the parser writes it: 7.4.2, 2(e), 164.308(a)(1), appendix-1/3(a), OSPS-AC-01.01, 4.2 (2)
+_MARKER = re.compile(r"\[([A-Za-z0-9§][\w.\-/() ]{0,60})\]")
 
 
 def escape_markdown(text: str) -> str:

@@ -29,3 +29,10 @@ def test_markers_become_links_and_the_rest_is_escaped() -> None:
     out = link_markers("Use *care* [7.4.2] not [9.9]\nnext", lambda pid: f"policy?p={pid}" if pid in known else None)
     assert out == "Use \\*care\\* [\\[7.4.2\\]](policy?p=7.4.2) not \\[9.9\\]  \nnext"
     assert escape_markdown("a_b $x$ <i>") == "a\\_b \\$x\\$ \\<i\\>"
+
+
+def test_markers_of_every_id_form_become_links() -> None:
+    known = {"2(e)", "164.308(a)(1)", "appendix-1/3(a)", "OSPS-AC-01.01", "4.2 (2)"}
+    text = "See [2(e)], [164.308(a)(1)], [appendix-1/3(a)], [OSPS-AC-01.01] and [4.2 (2)]."
+    out = link_markers(text, lambda pid: f"policy?p={pid}" if pid in known else None)
+    assert all(f"policy?p={pid})" in out for pid in known)
