@@ -30,7 +30,9 @@ def _settings():
 
 
 def _fail(message: str, code: int = 2) -> None:
-    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    errors.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -421,16 +423,19 @@ def _print_answer(answer) -> None:
 
     from assistant.compose import VERDICT_LABELS
 
+    from rich.markup import escape
+
+    # everything that comes from a policy is text, never Rich markup ("[/b]" or "[link=...]" in a sentence)
     style = _VERDICT_STYLE.get(answer.verdict, "bold")
-    body = answer.answer
+    body = escape(answer.answer)
     if answer.note:
-        body += f"\n\n[dim]{answer.note}[/]"
+        body += f"\n\n[dim]{escape(answer.note)}[/]"
     console.print(Panel(body, title=f"[{style}]{VERDICT_LABELS[answer.verdict]}[/]", title_align="left"))
     for citation in answer.citations:
-        console.print(f"  [bold cyan][{citation.paragraph}][/] {citation.heading}")
+        console.print(f"  [bold cyan]{escape('[' + citation.paragraph + ']')}[/] {escape(citation.heading)}")
     if answer.contacts:
         who = "; ".join(c.role + (f" ({c.detail})" if c.detail else "") for c in answer.contacts)
-        console.print(f"  [bold]Who to contact:[/] {who}")
+        console.print(f"  [bold]Who to contact:[/] {escape(who)}")
     console.print(f"  [dim]confidence {answer.confidence:.2f} · {answer.timings_ms.get('total', 0):.0f} ms[/]")
 
 

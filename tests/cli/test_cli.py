@@ -220,3 +220,16 @@ def test_parse_check_scores_the_corpus() -> None:
 def test_parse_check_refuses_a_folder_that_is_not_a_corpus(tmp_path: Path) -> None:
     code, _, err = run("parse", "--check", str(tmp_path))
     assert code == 2 and "not a corpus" in err
+
+
+def test_policy_text_is_never_read_as_terminal_markup(tmp_path: Path, fake_model: None) -> None:
+    policy = tmp_path / "markup.txt"
+    policy.write_text(
+        "1. Passwords\n1.1 Staff must not share passwords [/b] with anyone, see [link=http://example.org]here[/link].\n"
+        "1.2 Staff must lock their screen when they leave their desk.\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", str(policy))[0] == 0
+    code, out, err = run("ask", "can I share my password?", "--policy", "markup")
+    assert code == 0, err
+    assert "[/b]" in out and "[link=http://example.org]" in out
