@@ -419,11 +419,10 @@ _VERDICT_STYLE = {
 
 
 def _print_answer(answer) -> None:
+    from rich.markup import escape
     from rich.panel import Panel
 
     from assistant.compose import VERDICT_LABELS
-
-    from rich.markup import escape
 
     # everything that comes from a policy is text, never Rich markup ("[/b]" or "[link=...]" in a sentence)
     style = _VERDICT_STYLE.get(answer.verdict, "bold")
