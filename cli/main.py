@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from core.errors import InputError, PolicyQAError
+from core.errors import IndexMismatchError, IndexMissingError, InputError, PolicyQAError, UnknownPolicyError
 
 app = typer.Typer(
     help="PolicyQA: answers to staff questions about a policy, citing its numbered paragraphs.",
@@ -29,10 +29,14 @@ def _settings():
     return Settings()
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _print_error(message: str) -> None:
     from rich.markup import escape
 
     errors.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    _print_error(message)
     raise typer.Exit(code)
 
 
@@ -386,9 +390,9 @@ def _answer_batch(assistant, rows: list[dict[str, str]], policy: str | None, out
         for row in rows:
             try:
                 record = answer_to_json(assistant.ask(str(row["question"]), policy=policy))
-            except PolicyQAError as exc:
-                if "indexed" in str(exc) or ("index" in str(exc).lower() and "ingest" in str(exc)):
-                    raise
+            except (IndexMissingError, IndexMismatchError, UnknownPolicyError):
+                raise  # the index or the policy is wrong for every question: stop with its sentence
+            except PolicyQAError as exc:  # this question alone (empty, too long): record it and go on
                 record = {"question": row["question"], "error": str(exc)}
             lines.append(json.dumps({"id": row["id"], **record}, ensure_ascii=False))
             bar.advance(task)
@@ -603,7 +607,7 @@ def main() -> None:
     try:
         app()
     except PolicyQAError as exc:  # last line of defence: a user error never becomes a traceback
-        errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        _print_error(str(exc))
         sys.exit(2)
 
 
