@@ -144,3 +144,9 @@ def test_a_published_pdf_from_the_corpus_previews_with_its_own_ids(
     assert not at.exception and not at.error
     ids = list(at.dataframe[0].value["paragraph"])
     assert ids[:4] == ["preamble", "1", "2", "3"] and "3(a)" in ids and "9(j)" in ids
+
+
+def test_a_paragraph_asked_in_the_url_is_shown_as_text_never_as_a_link(app_home: Path) -> None:
+    at = open_page("policy", paragraph="[click me](http://example.org)")
+    warning = at.warning[0].value
+    assert "\\[click me\\]" in warning  # escaped: Streamlit shows the brackets, renders no link

@@ -101,7 +101,7 @@ def main() -> None:
     context = app_context()
     policy = context.policy()
     st.title("Ask about the policy")
-    st.caption(f"{policy.title} · every answer quotes the policy and cites its paragraphs.")
+    st.caption(f"{escape_markdown(policy.title)} · every answer quotes the policy and cites its paragraphs.")
     chats: dict[str, list[Turn]] = st.session_state.setdefault(CHATS_KEY, {})
     turns = chats.setdefault(context.policy_id, [])
     if turns and st.sidebar.button("New conversation", icon=":material/restart_alt:"):

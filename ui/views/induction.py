@@ -104,7 +104,7 @@ def main() -> None:
     context = app_context()
     policy = context.policy()
     st.title("Welcome: the key rules")
-    st.caption(f"From the {policy.title}: one rule per section, in the policy's own words.")
+    st.caption(f"From the {escape_markdown(policy.title)}: one rule per section, in the policy's own words.")
     render_rules(policy)
     st.header("Quick quiz", anchor=False)
     try:

@@ -54,15 +54,15 @@ def render_policy(policy: ParsedPolicy) -> None:
     target_id = st.query_params.get("paragraph")
     target = policy.paragraph(target_id) if target_id else None
     if target_id and target is None:
-        st.warning(f"There is no paragraph {target_id} in this policy: showing the whole policy.")
+        st.warning(f"There is no paragraph {escape_markdown(target_id)} in this policy: showing the whole policy.")
     query = st.text_input(
         "Search the policy", key=SEARCH_KEY, placeholder="e.g. WhatsApp, personal phone, 7.4", icon=":material/search:"
     ).strip()
     shown = [p for p in policy.paragraphs if not query or matches(p, query)]
     if query:
-        st.caption(f"{len(shown)} of {len(policy.paragraphs)} paragraphs match “{query}”.")
+        st.caption(f"{len(shown)} of {len(policy.paragraphs)} paragraphs match “{escape_markdown(query)}”.")
     if target is not None:
-        st.caption(f"Showing paragraph {target.id} highlighted below.")
+        st.caption(f"Showing paragraph {escape_markdown(target.id)} highlighted below.")
     section = None
     for paragraph in shown:
         top = paragraph.heading_path[0] if paragraph.heading_path else ""

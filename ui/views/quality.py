@@ -18,6 +18,7 @@ from ui import gold_drafts, versions
 from ui.auth import admin_gate
 from ui.context import AppContext, app_context
 from ui.feedback import DOWN, UP, FeedbackRow, filter_rows, rows_to_csv
+from ui.highlight import escape_markdown
 from ui.quality_view import (
     HEADLINE,
     METRIC_NAMES,
@@ -139,7 +140,7 @@ def render_gold_draft(context: AppContext, policy: ParsedPolicy, down: list[Feed
     row = by_id[chosen]
     st.caption(f"Answered {VERDICT_LABELS.get(row.verdict, row.verdict)}, citing {', '.join(row.citations) or '—'}.")
     if row.comment:
-        st.caption(f"Comment: {row.comment}")
+        st.caption(f"Comment: {escape_markdown(row.comment)}")
     ids = [p.id for p in policy.paragraphs]
     with st.form(f"draft-form-{chosen}"):
         question = st.text_input("Question", value=row.question, key=f"draft-question-{chosen}")
