@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(default=240, description="Word pieces per chunk; the model reads 256.")
     chunk_overlap_tokens: int = 48
     max_file_mb: float = 20.0
+    max_embed_texts: int = Field(
+        default=20_000,
+        description="Passages (paragraphs, sentences, bank questions) one policy may need embedded: 3-5 minutes "
+        "on 2 CPU cores at the measured 60-120 a second. A larger policy is refused before anything is written.",
+    )
     top_k: int = 10
     not_covered_threshold: float | None = Field(
         default=None, description="Override the calibrated relevance floor below which we abstain."

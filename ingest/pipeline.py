@@ -103,6 +103,8 @@ def ingest_policy(
             True,
             len(bank),
         )
+    sentence_pairs = [(p.id, s) for p in policy.paragraphs for s in split_sentences(p.text)]
+    _check_size(policy, len(policy.paragraphs) + len(sentence_pairs) + len(bank), settings.max_embed_texts)
     count_tokens = getattr(embeddings, "count_tokens", approximate_tokens)
     chunks = chunk_paragraphs(
         policy.policy_id,
@@ -111,7 +113,6 @@ def ingest_policy(
         settings.chunk_max_tokens,
         settings.chunk_overlap_tokens,
     )
-    sentence_pairs = [(p.id, s) for p in policy.paragraphs for s in split_sentences(p.text)]
     vectors, sentence_vectors, bank_vectors = _embed_groups(
         [[chunk.embed_text for chunk in chunks], [text for _, text in sentence_pairs], [e.question for e in bank]],
         embeddings,
@@ -135,6 +136,21 @@ def ingest_policy(
         time.perf_counter() - started,
         False,
         len(bank),
+    )
+
+
+EMBED_RATE_PER_S = 60.0
+"""Texts embedded a second on 2 CPU cores with the packaged model (measured 62.7, the slow end of 60-120)."""
+
+
+def _check_size(policy: ParsedPolicy, texts: int, limit: int) -> None:
+    """Refuse, before chunking or writing anything, a policy whose embedding would run for too long."""
+    if texts <= limit:
+        return
+    minutes = texts / EMBED_RATE_PER_S / 60
+    raise InputError(
+        f"{Path(policy.source_path).name} has {texts:,} passages to embed (about {minutes:.0f} minutes on this "
+        f"machine), over the limit of {limit:,}: split it into smaller policies or raise POLICYQA_MAX_EMBED_TEXTS."
     )
 
 

@@ -233,3 +233,16 @@ def test_policy_text_is_never_read_as_terminal_markup(tmp_path: Path, fake_model
     code, out, err = run("ask", "can I share my password?", "--policy", "markup")
     assert code == 0, err
     assert "[/b]" in out and "[link=http://example.org]" in out
+
+
+def test_a_policy_too_big_to_embed_is_refused_before_anything_is_written(
+    tmp_path: Path, fake_model: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "huge.txt"
+    policy.write_text(
+        "\n".join(f"{n}. Rule {n}\nStaff must follow rule {n}. It applies on site." for n in range(1, 40)), "utf-8"
+    )
+    monkeypatch.setenv("POLICYQA_MAX_EMBED_TEXTS", "50")
+    code, _, err = run("ingest", str(policy))
+    assert code == 2 and "passages to embed" in err and "POLICYQA_MAX_EMBED_TEXTS" in err
+    assert "huge" not in run("policies")[1]
