@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -478,15 +480,11 @@ def evaluate_command(
         _fail(str(exc))
 
 
-def _run_corpus_eval(settings, corpus: Path, split: str | None, policy: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+@contextmanager
+def _labelled_progress(verb: str) -> Iterator[Callable[[str, int, int], None]]:
+    """One bar per label (a system, a policy), shown on stderr while the work runs."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
-    from rich.table import Table
 
-    from assistant.runtime import load_embeddings
-    from eval import invariants
-    from eval.corpus_eval import HEADLINE, macro, run_corpus_eval, to_json
-
-    embeddings = load_embeddings(settings)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True
     ) as bar:
@@ -494,9 +492,21 @@ def _run_corpus_eval(settings, corpus: Path, split: str | None, policy: str | No
 
         def progress(label: str, done: int, total: int) -> None:
             if label not in tasks:
-                tasks[label] = bar.add_task(f"answering {label}", total=total)
+                tasks[label] = bar.add_task(f"{verb} {label}", total=total)
             bar.update(tasks[label], completed=done)
 
+        yield progress
+
+
+def _run_corpus_eval(settings, corpus: Path, split: str | None, policy: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    from assistant.runtime import load_embeddings
+    from eval import invariants
+    from eval.corpus_eval import HEADLINE, macro, run_corpus_eval, to_json
+
+    embeddings = load_embeddings(settings)
+    with _labelled_progress("answering") as progress:
         runs = run_corpus_eval(corpus, settings, embeddings, split, (policy,) if policy else (), progress)
     if as_json:
         print(json.dumps(to_json(runs), indent=2, default=str))
@@ -563,7 +573,6 @@ def _calibrate(settings, gold: Path | None, policy: str | None, split: str) -> N
 
 
 def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
     from rich.table import Table
 
     from assistant.assistant import Assistant
@@ -571,16 +580,7 @@ def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> 
     from eval.report import metric_rows, write_reports
 
     assistant = Assistant(settings)
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(label: str, done: int, total: int) -> None:
-            if label not in tasks:
-                tasks[label] = bar.add_task(f"evaluating {label}", total=total)
-            bar.update(tasks[label], completed=done)
-
+    with _labelled_progress("evaluating") as progress:
         comparison = run_evaluation(assistant, policy, gold, split, compare_naive, progress)
     save_latest(settings, comparison)
     if report is not None:
