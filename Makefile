@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The opt-in tuned embedding model is built here from data/training, not stored in git (about 3 minutes).
-TUNED := ingest/models/policyqa-minilm-l6-school/model.safetensors
+# The opt-in tuned embedding model is built from data/training into the user's cache (platformdirs'
+# user_cache_dir), never into the source tree (about 3 minutes).
+TUNED := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/policyqa/models/policyqa-minilm-l6-school/model.safetensors
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 

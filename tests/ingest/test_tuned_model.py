@@ -30,3 +30,10 @@ def test_each_model_uses_its_own_calibrated_floor(isolated_home) -> None:
     )
     overridden = Assistant(Settings(embedding_model=TUNED_EMBEDDING_MODEL, not_covered_threshold=0.1))
     assert overridden.relevance_floor == overridden.bank_relevance_floor == 0.1
+
+
+def test_the_tuned_model_is_built_outside_the_source_tree() -> None:
+    from core.config import PROJECT_ROOT
+
+    path = resolve_model_path(TUNED_EMBEDDING_MODEL)
+    assert PROJECT_ROOT not in path.resolve().parents
