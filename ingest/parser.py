@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from core.types import Paragraph, ParsedPolicy, SetAside, SourceDocument
 from ingest.furniture import find_contents
@@ -37,6 +38,11 @@ class _Line:
     heading_level: int
     bullet: bool
     blank_before: bool
+
+    @cached_property
+    def labels(self) -> list[Label]:
+        """The line's possible labels, read once: the style pre-passes and the builder all consult them."""
+        return readings(self.text)
 
     @property
     def headingish(self) -> bool:
@@ -128,7 +134,7 @@ class _Builder:
         if chained:  # "(b)(1) text": item (b) has no text of its own, (1) holds it
             self.consume(replace(line, text=chained.group(1)))
             line = replace(line, text=line.text[chained.end(1) :].strip(), blank_before=False)
-        for label in readings(line.text):
+        for label in line.labels:
             if self._accept(label, line):
                 self.accepted[label.kind if label.word != "§" else "legal"] += 1
                 return
@@ -265,7 +271,7 @@ class _Builder:
                 return False
             if not label.rest[:1].isupper() and not label.rest[:1].isdigit() and label.rest[:1] not in "“\"'(":
                 return False
-        if self.appendix and current_is_none(self.section_value, self.decimal):
+        if self.appendix and self.section_value is None and self.decimal is None:
             # the appendix's first section, whatever its style: its own "1." or the body's numbering going on
             return value <= 2 or self.body_sections < value <= self.body_sections + 3
         current = self.section_value
@@ -390,10 +396,6 @@ class _Builder:
         return tuple(path)
 
 
-def current_is_none(section: int | None, decimal: tuple[int, ...] | None) -> bool:
-    return section is None and decimal is None
-
-
 def _item_readings(token: str) -> list[tuple[str, int]]:
     if token.isdigit():
         return [("digit", int(token))]
@@ -498,7 +500,7 @@ def _section_style(lines: list[_Line]) -> tuple[str, str, bool] | None:
     so a date in a version table ("1 May 2017") or a list restarting under each section does not set it."""
     values: dict[tuple[str, str, bool], list[int]] = {}
     for line in lines:
-        for label in readings(line.text):
+        for label in line.labels:
             value = section_value(label.token) if label.kind == "section" and label.word != "§" else None
             if value is not None and label.punct == " " and not (line.heading_level or _short_title(label.rest)):
                 value = None  # "1 NIST Special Publication ..." is a footnote, not a section "1 Scope"
@@ -514,7 +516,7 @@ def _section_style(lines: list[_Line]) -> tuple[str, str, bool] | None:
 
 def _decimal_majors(lines: list[_Line]) -> frozenset[int]:
     return frozenset(
-        int(label.token.split(".")[0]) for line in lines for label in readings(line.text) if label.kind == "decimal"
+        int(label.token.split(".")[0]) for line in lines for label in line.labels if label.kind == "decimal"
     )
 
 
@@ -531,7 +533,7 @@ def _numbers_only_in_lists(lines: list[_Line], builder: _Builder) -> bool:
     """Headings carry the structure and the only numbers are list items (1., 2. under a heading): the
     document is one of headings with numbered lists, not a numbered one."""
     marked = [line for line in lines if line.heading_level]
-    if len(marked) < 2 or any(readings(line.text) for line in marked[1:]):
+    if len(marked) < 2 or any(line.labels for line in marked[1:]):
         return False
     structural = {"decimal", "code", "legal", "group"}
     return not structural & set(builder.accepted) and not (builder.section_style and builder.section_style[0])
@@ -561,7 +563,7 @@ def _run_in_list(text: str) -> list[str]:
 
 def _code_schemes(lines: list[_Line]) -> set[str]:
     """Code shapes that start at least two lines: a scheme of rule codes, not a stray acronym."""
-    shapes = Counter(code_shape(label.token) for line in lines for label in readings(line.text) if label.kind == "code")
+    shapes = Counter(code_shape(label.token) for line in lines for label in line.labels if label.kind == "code")
     return {shape for shape, count in shapes.items() if count >= 2 and "#" in shape}
 
 
