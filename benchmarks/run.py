@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from core.config import PROJECT_ROOT, Settings
-from eval.gold import load_gold
+from core.gold import load_gold
 from eval.metrics import percentile
 
 

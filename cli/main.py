@@ -527,7 +527,7 @@ def _run_corpus_eval(settings, corpus: Path, split: str | None, policy: str | No
 
 
 def _check_gold(settings, path: Path, policy: str | None) -> None:
-    from eval.gold import check_gold
+    from core.gold import check_gold
 
     parsed = None
     if policy is not None:
@@ -546,9 +546,9 @@ def _calibrate(settings, gold: Path | None, policy: str | None, split: str) -> N
     from rich.table import Table
 
     from assistant.assistant import Assistant
+    from core.gold import load_gold
     from eval.api import default_gold_path
     from eval.calibrate import best_floor, relevances, score_floors
-    from eval.gold import load_gold
 
     assistant = Assistant(settings)
     entry = assistant.index.entry(policy)

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         return self.home / "index"
 
     @property
+    def eval_dir(self) -> Path:
+        """The latest evaluation of each policy, `<policy id>.json` (written by `policyqa eval`)."""
+        return self.home / "eval"
+
+    @property
     def feedback_db(self) -> Path:
         return self.home / "feedback.sqlite3"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.assistant import Assistant
 from core.config import Settings
 from core.errors import GoldFileError
-from eval.gold import GoldQuestion, load_gold
+from core.gold import GoldQuestion, load_gold
 from eval.runner import EvalResult, evaluate
 from eval.systems import NaiveRagSystem, PolicyQASystem
 
@@ -88,15 +88,10 @@ def build_naive(assistant: Assistant, policy_id: str, questions: list[GoldQuesti
 
 def save_latest(settings: Settings, comparison: Comparison) -> Path:
     """Keep the latest run per policy under POLICYQA_HOME for the UI's quality page."""
-    path = settings.home / "eval" / f"{comparison.ours.policy}.json"
+    path = settings.eval_dir / f"{comparison.ours.policy}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(comparison.to_json(), indent=2), encoding="utf-8")
     return path
-
-
-def load_latest(settings: Settings, policy_id: str) -> dict[str, object] | None:
-    path = settings.home / "eval" / f"{policy_id}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _labelled(progress: Progress | None, label: str) -> Callable[[int, int], None] | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from assistant.assistant import Assistant
 from assistant.guard import strip_injection
 from assistant.lexical import lexical_tokens
-from eval.gold import GoldQuestion
+from core.gold import GoldQuestion
 
 
 @dataclass(frozen=True)

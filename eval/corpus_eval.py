@@ -73,8 +73,8 @@ def _run_one(
 ) -> PolicyRun:
     from assistant.assistant import Assistant
     from assistant.runtime import open_index
+    from core.gold import load_gold
     from eval.api import build_naive
-    from eval.gold import load_gold
     from eval.runner import evaluate
     from ingest.pipeline import ingest_policy, parse_file
 

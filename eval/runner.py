@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
+from core.gold import GoldQuestion
 from eval import metrics as m
-from eval.gold import GoldQuestion
 from eval.systems import System, SystemAnswer
 
 ANSWERABLE_KEYS = ("hit@1", "hit@3", "hit@5", "recall@5", "mrr@10", "ndcg@5", "citation_recall", "key_fact_recall")

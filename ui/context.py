@@ -9,10 +9,10 @@ import streamlit as st
 from pydantic import ValidationError
 
 from assistant.assistant import Assistant
+from assistant.library import PolicyEntry
 from core.config import Settings
 from core.errors import PolicyQAError
 from core.types import ParsedPolicy
-from ingest.store import PolicyEntry
 from ui import versions
 from ui.resources import get_assistant, load_settings
 

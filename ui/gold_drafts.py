@@ -1,7 +1,7 @@
 """Turn a thumbs-down answer into a draft gold question in `<POLICYQA_HOME>/gold-review/<policy>.jsonl`.
 
-Rows are written in exactly the gold format (`eval.gold.FIELDS` plus `split`), so HR can review them
-and move them into `data/gold/<policy>.jsonl`; `eval.gold.check_gold` validates the file.
+Rows are written in exactly the gold format (`core.gold.FIELDS` plus `split`), so HR can review them
+and move them into `data/gold/<policy>.jsonl`; `core.gold.check_gold` validates the file.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tables for the HR quality page, built from the saved eval (`eval.api.load_latest`) and stored feedback."""
+"""Tables for the HR quality page, built from the saved eval (`ui.evaluation.latest_evaluation`) and stored feedback."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.compose import VERDICT_LABELS
+from core.gold import GoldQuestion
 from core.types import VERDICTS, normalise_paragraph_id
-from eval.gold import GoldQuestion
 from ui.feedback import FeedbackRow
 
 HEADLINE = ("verdict_accuracy", "hit@1", "abstention_f1")

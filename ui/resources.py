@@ -14,7 +14,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.assistant import Assistant
 from core.config import Settings
-from eval.gold import GoldQuestion, load_gold
+from core.gold import GoldQuestion, load_gold
 from ui.feedback import FeedbackStore
 
 

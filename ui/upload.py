@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from assistant.library import SUPPORTED_SUFFIXES, read_upload_bytes
 from core.errors import InputError
 from core.types import SourceDocument
-from ingest.readers import SUPPORTED_SUFFIXES, read_bytes
 
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES]
 _POLICY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
@@ -23,7 +23,7 @@ def read_upload(data: bytes, name: str, max_bytes: int) -> SourceDocument:
             f"{name} is {len(data) / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit: "
             "split the file or raise POLICYQA_MAX_FILE_MB."
         )
-    document = read_bytes(data, Path(name).suffix, name)
+    document = read_upload_bytes(data, name)
     if len(document.text.strip()) < _MIN_TEXT_CHARS:
         raise InputError(f"{name} holds no readable text: check it is the policy, not a blank page.")
     return document

@@ -119,7 +119,7 @@ def test_every_answer_names_whom_to_ask(real_assistant) -> None:
 def test_the_verdict_model_only_picks_a_verdict_a_quoted_rule_reads(real_assistant) -> None:
     """On the banked bundled policy the model may move a verdict, but only to another top rule's reading,
     and the sentence that reads it is the one quoted as deciding."""
-    from eval.gold import load_gold
+    from core.gold import load_gold
 
     moved = 0
     for gold in load_gold(Path("data/gold") / f"{BUNDLED}.jsonl", "dev"):

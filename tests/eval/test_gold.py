@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import GoldFileError
+from core.gold import check_gold, load_gold
 from core.types import VERDICTS
-from eval.gold import check_gold, load_gold
 from ingest.parser import parse_policy
 from ingest.readers import read_document
 from tests.conftest import BUNDLED_GOLD, BUNDLED_POLICY, RIVERSIDE_GOLD, RIVERSIDE_POLICY

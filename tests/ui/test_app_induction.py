@@ -1,4 +1,4 @@
-"""The Induction page through AppTest: key-rule cards drawn from the policy and a quiz that scores."""
+"""The Induction page through AppTest: key-rule cards and a quiz, both drawn from the policy's own rules."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import pytest
 
 from assistant.assistant import Assistant
 from assistant.compose import VERDICT_LABELS
+from assistant.guide import key_rules, quiz_items
 from core.config import Settings
-from eval.gold import load_gold
-from tests.conftest import BUNDLED_GOLD
 from tests.ui.apptest import BUNDLED_ID, RIVERSIDE_ID, html_text, markdown_text, open_page
-from ui.induction import key_rules, quiz_questions
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +30,8 @@ def test_key_rules_are_cards_quoting_the_policy(app_home: Path) -> None:
 
 def test_quiz_shows_the_cited_paragraph_and_scores(app_home: Path) -> None:
     at = open_page("induction")
-    questions = quiz_questions(load_gold(BUNDLED_GOLD), seed=0)
+    questions = quiz_items(Assistant(Settings(home=app_home)).policy(BUNDLED_ID), seed=0)
+    assert len(questions) == 5
     radios = list(at.radio)
     assert len(radios) == len(questions)
     assert radios[0].options == list(VERDICT_LABELS.values())
@@ -49,16 +48,17 @@ def test_quiz_shows_the_cited_paragraph_and_scores(app_home: Path) -> None:
     assert not at.exception
     scores = [s.value for s in at.success if "score" in s.value]
     assert scores == [f"Your score: {len(questions) - 1} / {len(questions)}"]
-    cited = next(q for q in questions if q.answerable).expected_paragraphs[0]
-    assert f'<span class="pq-pid">{cited}</span>' in html_text(at)
+    assert f'<span class="pq-pid">{questions[0].paragraph_id}</span>' in html_text(at)
     next(b for b in at.button if b.label == "Try another quiz").click().run()
     assert len(at.radio) == len(questions)
     assert [r.label for r in at.radio] and not [s for s in at.success if "score" in s.value]
 
 
-def test_no_gold_means_no_quiz_but_rules(app_home: Path) -> None:
+def test_a_policy_without_gold_has_a_quiz_from_its_rules(app_home: Path) -> None:
     at = open_page("induction", policy_id=RIVERSIDE_ID)
     assert not at.exception and not at.error
-    assert "There is no quiz for this policy yet" in at.info[0].value
-    assert not at.radio
-    assert 'class="pq-verdict ' in markdown_text(at)
+    questions = quiz_items(Assistant(Settings(home=app_home)).policy(RIVERSIDE_ID), seed=0)
+    assert questions and len(at.radio) == len(questions)
+    shown = markdown_text(at)
+    assert all(question.question.split()[-1] in shown for question in questions)
+    assert 'class="pq-verdict ' in shown

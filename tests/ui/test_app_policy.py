@@ -150,3 +150,27 @@ def test_a_paragraph_asked_in_the_url_is_shown_as_text_never_as_a_link(app_home:
     at = open_page("policy", paragraph="[click me](http://example.org)")
     warning = at.warning[0].value
     assert "\\[click me\\]" in warning  # escaped: Streamlit shows the brackets, renders no link
+
+
+def test_an_uploaded_corpus_policy_gets_examples_and_a_quiz_from_its_own_rules(
+    app_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.guide import example_questions, quiz_items
+
+    corpus = Path(__file__).resolve().parents[2] / "data" / "corpus"
+    data = (corpus / "documents" / "homeoffice-use-ai.html").read_bytes()
+    monkeypatch.setenv("POLICYQA_ADMIN_PASSWORD", "s3cret")
+    at = unlock(open_page("policy"), "s3cret")
+    at.get("file_uploader")[0].upload("use-ai.html", data, "text/html")
+    at.run()
+    next(b for b in at.button if b.label == "Ingest this policy").click().run()
+    assert not at.exception and not at.error
+    policy = Assistant(Settings(home=app_home)).policy("use-ai")
+    ask = open_page("ask", policy_id="use-ai")
+    assert not ask.exception and not ask.error
+    shown = [b.label for b in ask.button if b.key and b.key.startswith("example-")]
+    assert shown == example_questions(policy) and shown
+    assert not any(label.startswith("What does the policy say") for label in shown)
+    induction = open_page("induction", policy_id="use-ai")
+    assert not induction.exception and not induction.error
+    assert len(induction.radio) == len(quiz_items(policy, seed=0)) > 0

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.assistant import Assistant
 from core.config import Settings
+from core.gold import check_gold, load_gold
 from core.types import normalise_paragraph_id
-from eval.gold import check_gold, load_gold
 from tests.conftest import BUNDLED_GOLD
 from tests.ui.apptest import BUNDLED_ID, open_page
 from ui import versions

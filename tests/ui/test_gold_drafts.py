@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import InputError
+from core.gold import FIELDS, check_gold, load_gold
 from core.types import Paragraph, ParsedPolicy
-from eval.gold import FIELDS, check_gold, load_gold
 from ui import gold_drafts
 
 POLICY = ParsedPolicy(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from eval.gold import GoldQuestion
+from core.gold import GoldQuestion
 from ui.feedback import FeedbackRow
 from ui.quality_view import (
     category_rows,

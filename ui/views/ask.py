@@ -6,15 +6,15 @@ import uuid
 
 import streamlit as st
 
+from assistant.guide import example_questions
 from core.errors import PolicyQAError
 from core.types import ParsedPolicy
 from ui import chat
 from ui.chat import Turn
 from ui.components import answer_text, citation_expander, contact_card, verdict_badge
 from ui.context import AppContext, app_context
-from ui.examples import example_questions
 from ui.highlight import escape_markdown
-from ui.resources import feedback_store, gold_questions, lock_for
+from ui.resources import feedback_store, lock_for
 
 CHATS_KEY = "chats"
 PENDING_KEY = "pending_question"
@@ -65,10 +65,7 @@ def render_answer(context: AppContext, policy: ParsedPolicy, turn: Turn) -> None
 
 
 def render_examples(context: AppContext, policy: ParsedPolicy) -> None:
-    try:
-        examples = example_questions(gold_questions(context.settings, policy.policy_id), policy)
-    except PolicyQAError:
-        examples = example_questions([], policy)
+    examples = example_questions(policy)
     if not examples:
         return
     st.markdown("**Try a scenario**")

@@ -1,19 +1,16 @@
-"""Induction (new employees): the policy's key rules, one card per section, then a short quiz from the gold set."""
+"""Induction (new employees): the policy's key rules, one card per section, then a short quiz made from its
+rules (no gold set needed, so an uploaded policy has one too)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from assistant.assistant import default_contacts
 from assistant.compose import VERDICT_LABELS
-from core.errors import PolicyQAError
+from assistant.guide import QuizItem, key_rules, quiz_items, score
 from core.types import VERDICTS, ParsedPolicy
-from eval.gold import GoldQuestion
 from ui.components import POLICY_PAGE, verdict_badge
 from ui.context import app_context
 from ui.highlight import escape_markdown, highlight_html
-from ui.induction import key_rules, quiz_questions, score
-from ui.resources import gold_questions
 
 QUIZ_KEY = "quiz"
 
@@ -44,16 +41,11 @@ def quiz_state(policy_id: str) -> dict[str, object]:
     return state
 
 
-def render_explanation(question: GoldQuestion, policy: ParsedPolicy) -> None:
-    if not question.answerable:
-        whom = ", ".join(contact.role for contact in default_contacts(policy)) or "your line manager"
-        st.markdown(f"The policy does not cover this: ask {escape_markdown(whom)}.")
-        return
-    for paragraph_id in question.expected_paragraphs[:2]:
-        paragraph = policy.paragraph(paragraph_id)
-        if paragraph is not None:
-            body = highlight_html(paragraph.text, question.key_facts)
-            st.html(f'<div class="pq-paragraph"><span class="pq-pid">{paragraph.id}</span>{body}</div>')
+def render_explanation(item: QuizItem, policy: ParsedPolicy) -> None:
+    paragraph = policy.paragraph(item.paragraph_id)
+    if paragraph is not None:
+        body = highlight_html(paragraph.text, [item.sentence])
+        st.html(f'<div class="pq-paragraph"><span class="pq-pid">{paragraph.id}</span>{body}</div>')
 
 
 def _record_answer(answers: dict[str, str], question_id: str, key: str) -> None:
@@ -63,11 +55,14 @@ def _record_answer(answers: dict[str, str], question_id: str, key: str) -> None:
         answers.setdefault(question_id, str(choice))
 
 
-def render_quiz(policy: ParsedPolicy, gold: list[GoldQuestion]) -> None:
+def render_quiz(policy: ParsedPolicy) -> None:
     state = quiz_state(policy.policy_id)
     seed = int(str(state["seed"]))
     answers: dict[str, str] = state["answers"]  # type: ignore[assignment]
-    questions = quiz_questions(gold, seed=seed)
+    questions = quiz_items(policy, seed=seed)
+    if not questions:
+        st.info("This policy has no rules that make quiz questions: read it on the Policy page.")
+        return
     for number, question in enumerate(questions, 1):
         with st.container(border=True, key=f"quiz-card-{number}"):
             st.markdown(f"**{number}. {escape_markdown(question.question)}**")
@@ -107,19 +102,8 @@ def main() -> None:
     st.caption(f"From the {escape_markdown(policy.title)}: one rule per section, in the policy's own words.")
     render_rules(policy)
     st.header("Quick quiz", anchor=False)
-    try:
-        gold = gold_questions(context.settings, policy.policy_id)
-    except PolicyQAError as exc:
-        st.error(str(exc))
-        return
-    if not gold:
-        st.info(
-            f"There is no quiz for this policy yet: it needs gold questions in "
-            f"{context.settings.gold_dir / (policy.policy_id + '.jsonl')}."
-        )
-        return
-    st.caption("Read each scenario and choose what the policy says.")
-    render_quiz(policy, gold)
+    st.caption("Each question is made from one of the policy's rules: choose what the policy says.")
+    render_quiz(policy)
 
 
 main()

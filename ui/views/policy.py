@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import streamlit as st
 
+from assistant.library import add_policy, parse_document, suggested_policy_id
 from core.config import Settings
 from core.errors import PolicyQAError
 from core.types import Paragraph, ParsedPolicy, normalise_paragraph_id
-from ingest.pipeline import ingest_policy, parse_document, policy_id_for
 from ui import versions
 from ui.auth import admin_gate
 from ui.context import SWITCH_TO_KEY, AppContext, resolve
@@ -90,7 +89,7 @@ def render_upload(settings: Settings, context: AppContext | None) -> None:
     try:
         document = read_upload(data, uploaded.name, settings.max_file_bytes)
         typed_id = st.text_input(
-            "Policy id", value=policy_id_for(Path(uploaded.name)), key=f"upload-policy-id-{uploaded.file_id}"
+            "Policy id", value=suggested_policy_id(uploaded.name), key=f"upload-policy-id-{uploaded.file_id}"
         )
         policy = parse_document(document, check_policy_id(typed_id))
     except PolicyQAError as exc:
@@ -131,7 +130,7 @@ def ingest(settings: Settings, policy: ParsedPolicy) -> None:
     try:
         assistant = get_assistant(settings)
         with lock_for(settings):
-            report = ingest_policy(policy, assistant.index, assistant.embeddings, settings, progress=progress)
+            report = add_policy(assistant, policy, progress=progress)
     except PolicyQAError as exc:
         st.error(str(exc))
         return

@@ -11,12 +11,12 @@ import streamlit as st
 
 from assistant.compose import VERDICT_LABELS
 from core.errors import PolicyQAError
+from core.gold import check_gold
 from core.types import VERDICTS, ParsedPolicy
-from eval.api import load_latest, run_evaluation, save_latest
-from eval.gold import check_gold
 from ui import gold_drafts, versions
 from ui.auth import admin_gate
 from ui.context import AppContext, app_context
+from ui.evaluation import latest_evaluation, run_evaluation
 from ui.feedback import DOWN, UP, FeedbackRow, filter_rows, rows_to_csv
 from ui.highlight import escape_markdown
 from ui.quality_view import (
@@ -40,7 +40,7 @@ THUMBS_FILTERS = {"Any rating": None, "Helpful": UP, "Not helpful": DOWN}
 
 def render_eval(context: AppContext) -> None:
     try:
-        latest = load_latest(context.settings, context.policy_id)
+        latest = latest_evaluation(context.settings, context.policy_id)
     except ValueError:
         st.error("The saved evaluation for this policy is unreadable: run the evaluation again.")
         latest = None
@@ -84,20 +84,14 @@ def _table_height(rows: int) -> int:
 
 
 def run_eval(context: AppContext) -> None:
-    bar = st.progress(0.0, text="Starting the evaluation…")
-
-    def progress(label: str, done: int, total: int) -> None:
-        share = done / total if total else 1.0
-        # PolicyQA runs first, then the naive baseline: each is half of the bar.
-        bar.progress(min(1.0, share / 2 + (0.5 if label == "naive" else 0.0)), text=f"{label}: {done} of {total}")
-
     started = time.perf_counter()
     try:
-        comparison = run_evaluation(context.assistant, context.policy_id, compare_naive=True, progress=progress)
-        path = save_latest(context.settings, comparison)
+        with st.spinner("Running the evaluation: PolicyQA, then the naive baseline (a minute or two)…"):
+            run_evaluation(context.settings, context.policy_id)
     except PolicyQAError as exc:
         st.error(str(exc))
         return
+    path = context.settings.eval_dir / f"{context.policy_id}.json"
     st.session_state[FLASH_KEY] = f"Evaluation finished in {time.perf_counter() - started:.0f} s and saved to {path}."
     st.rerun()
 
