@@ -17,11 +17,19 @@ _ROLE_NOUNS = (
 )
 _QUALIFIERS = r"(?:[A-Z][\w&'/-]*|HR|IT|line|designated|senior|safeguarding|data|protection|of|the|for)"
 _ROLE = re.compile(rf"\b((?:{_QUALIFIERS}\s+){{0,5}}(?:{_ROLE_NOUNS}))\b")
-_ACRONYM_SERVICE = re.compile(r"\b((?:[A-Z][\w'’-]*\s+(?:and\s+)?){1,6}\([A-Z]{2,8}\))")
+# A body known by its initials, "Information Commissioner's Office (ICO)": only when its name says it is
+# somewhere to turn (an office, a service, a centre...), so a term defined by its initials ("Virtual Private
+# Network (VPN)", "Sender Policy Framework (SPF)") is not read as a contact.
+_BODY_NOUNS = (
+    r"Office|Service|Services|Agency|Authority|Centre|Center|Unit|Board|Committee|Group|Department|Council|"
+    r"Commission|Commissioner|Ombudsman|Protection|Team|Desk|Line|Helpline|Officer|Lead|Police"
+)
+_ACRONYM_SERVICE = re.compile(rf"\b((?:[A-Z][\w'’-]*\s+(?:and\s+)?){{0,6}}(?:{_BODY_NOUNS})\s+\([A-Z]{{2,8}}\))")
 _PHONE = re.compile(r"(?<!\d)(0\d{2,4}[ ]?\d{3}[ ]?\d{3,4}|\+44[ ]?\d{2,4}[ ]?\d{3}[ ]?\d{3,4})(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _LEADING_JUNK = re.compile(
-    r"^(?:(?:the|their|a|an|of|and|for|if|where|when|this|that|any|all|under|whilst|through|employees|staff|"
+    r"^(?:(?:the|their|a|an|of|and|for|if|where|when|this|that|any|all|each|every|unlike|your|our|its|under|whilst|"
+    r"through|employees|staff|"
     r"contact|call|email|ask|tell|inform|notify|phone|ring|report|speak|to)\s+)+",
     re.IGNORECASE,
 )

@@ -279,3 +279,18 @@ def test_appendix_numbers_its_own_sections_and_takes_its_title_from_the_next_lin
     ids = [p.id for p in policy.paragraphs]
     assert ids == ["1.1", "appendix-1/1", "appendix-1/2(a)", "appendix-1/2(b)"]
     assert policy.paragraph("appendix-1/1").heading_path[0].startswith("Appendix 1")  # type: ignore[union-attr]
+
+
+def test_terms_known_by_their_initials_are_not_contacts_but_bodies_are() -> None:
+    from core.types import Paragraph
+    from ingest.contacts import extract_contacts
+
+    text = (
+        "Use the Virtual Private Network (VPN) and Sender Policy Framework (SPF) records. "
+        "Report a breach to the Information Commissioner's Office (ICO) or the National Cyber Security Centre (NCSC). "
+        "Each Silver Class Director and your team may ask the Data Protection Officer."
+    )
+    roles = [c.role for c in extract_contacts([Paragraph("1", ("1 Scope",), text, (0, len(text)))])]
+    assert "Information Commissioner's Office (ICO)" in roles and "National Cyber Security Centre (NCSC)" in roles
+    assert "Data Protection Officer" in roles and "Silver Class Director" in roles
+    assert not [r for r in roles if "VPN" in r or "SPF" in r or r.lower().startswith(("each", "your"))]
