@@ -7,8 +7,8 @@ in the answer goes beyond what a cited paragraph says.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from assistant.stages import Evidence
 from assistant.verdict import Cue, QuestionKind
 from core.types import AnswerSentence, Citation, Contact, ParsedPolicy, Verdict
 
@@ -20,15 +20,6 @@ VERDICT_LABELS: dict[str, str] = {
     "required": "Required",
     "not_covered": "Not covered",
 }
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A policy sentence chosen for the answer."""
-
-    paragraph_id: str
-    sentence: str
-    score: float
 
 
 def lead_for(verdict: Verdict, cue: Cue | None, kind: QuestionKind) -> str:

@@ -9,16 +9,20 @@ the policy has a question bank, how close the question is to the bank's question
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant.bank import QuestionBank
 from assistant.dense import DenseSearch
 from assistant.lexical import LexicalIndex, lexical_tokens
+from assistant.stages import Evidence, Query, Ranked
+from assistant.verdict import sentence_cue
 from assistant.vocabulary import Vocabulary
 from core.text import words
-from core.types import ExampleQuestion, ParsedPolicy, RetrievedParagraph, Verdict, normalise_paragraph_id
+from core.types import ExampleQuestion, ParsedPolicy, RetrievedParagraph, normalise_paragraph_id
 
 _ID_MENTION = re.compile(
     r"\b(?:appendix|annex)\s+[a-z0-9]{1,3}\b|\b\d{1,2}(?:\.\d{1,2}){1,3}\b|\b\d{1,2}\([a-z]{1,4}\)"
@@ -54,16 +58,11 @@ class RetrievalWeights:
     sentence_rank: bool = True
 
 
-@dataclass(frozen=True)
-class Retrieval:
-    """Ranked distinct paragraphs and what the answer stage needs from retrieval."""
-
-    paragraphs: tuple[RetrievedParagraph, ...]
-    query_vector: np.ndarray
-    expanded_query: str
-    named_ids: tuple[str, ...]
-    sentence_similarities: np.ndarray
-    bank_question_similarities: np.ndarray | None = None  # per bank question
+# How the sentences of the top paragraphs are ranked for the answer stage (set on the bundled dev split).
+SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)  # by the rank of the paragraph a sentence is in
+SENTENCE_OVERLAP_WEIGHT = 0.15
+FIRST_RULE_BONUS = 0.1  # a paragraph's first ruling sentence: policies state the rule first
+RAREST_WORD_BONUS = 0.2
 
 
 class Retriever:
@@ -103,21 +102,8 @@ class Retriever:
             for token in tokens:
                 frequency[token] = frequency.get(token, 0) + 1
         self.sentence_frequency = frequency
-        self._bank_positions = np.zeros(0, dtype=np.int64)
-        self._bank_vectors = np.zeros((0, 1), dtype=np.float32)
-        self._bank_verdicts: list[Verdict | None] = []
-        if bank is not None and len(bank[0]):
-            examples, bank_matrix = bank
-            positions = np.asarray([self._position.get(e.paragraph_id, -1) for e in examples])
-            known = positions >= 0
-            self._bank_positions = positions[known]
-            self._bank_vectors = bank_matrix.astype(np.float32)[known]
-            self._bank_verdicts = [e.verdict for e, keep in zip(examples, known, strict=True) if keep]
-        self._bank_labels_by_position: dict[int, dict[str, float]] = {}
-        for verdict, at in zip(self._bank_verdicts, self._bank_positions, strict=True):
-            if verdict is not None:
-                counts = self._bank_labels_by_position.setdefault(int(at), {})
-                counts[verdict] = counts.get(verdict, 0.0) + 1.0
+        questions = QuestionBank(bank[0], bank[1], self._position) if bank is not None else None
+        self.bank = questions if questions is not None and len(questions) else None
 
     def rarest_shared(self, question_words: set[str]) -> str | None:
         """The question word that the fewest policy sentences use (the most specific one), if any."""
@@ -144,21 +130,27 @@ class Retriever:
         expanded = self.vocabulary.expand(question, self.policy_words)
         return expanded, np.asarray(self.embeddings.embed_query(expanded), dtype=np.float32)
 
-    def retrieve(self, question: str, limit: int = 10) -> Retrieval:
-        expanded, query_vector = self.embed_question(question)
+    def retrieve(self, query: Query, limit: int = 10) -> Ranked:
+        """The policy's paragraphs best first, with the sentences of the top ones and the closest bank
+        questions; stage timings in `timings_ms`."""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
         count = len(self.policy.paragraphs)
-        dense = self.dense.search(query_vector.tolist(), limit=max(30, limit * 3))
+        dense = self.dense.search(query.vector.tolist(), limit=max(30, limit * 3))
         dense_scores = np.full(count, -1.0, dtype=np.float32)
         for paragraph_id, similarity in dense.items():
             if paragraph_id in self._position:
                 dense_scores[self._position[paragraph_id]] = similarity
-        bm25 = self.lexical.scores(expanded)
-        sentence_similarities = self.sentence_similarities(query_vector)
+        started = _lap(timings, "dense", started)
+        bm25 = self.lexical.scores(query.expanded)
+        started = _lap(timings, "lexical", started)
+        sentence_similarities = self.sentence_similarities(query.vector)
         best_sentence = self._best_sentence_per_paragraph(sentence_similarities)
         rankings = [dense_scores, bm25, best_sentence] if self.weights.sentence_rank else [dense_scores, bm25]
-        question_similarities = self.bank_question_similarities(query_vector)
-        bank = self._best_per_paragraph(question_similarities) if question_similarities is not None else None
-        if bank is not None:
+        question_similarities = self.bank.similarities(query.vector) if self.bank is not None else None
+        bank = None
+        if self.bank is not None and question_similarities is not None:
+            bank = self.bank.best_per_paragraph(question_similarities, count)
             rankings.append(bank)
         fused = _rrf(rankings, self.weights.rrf_k)
         signals: dict[str, np.ndarray] = {
@@ -170,10 +162,11 @@ class Retriever:
         if bank is not None:
             fused = fused + self.weights.bank * bank
             signals["bank"] = bank
+        started = _lap(timings, "fusion", started)
         if self.weights.rerank:
-            overlap = self.lexical.overlap(expanded)
-            heading = self._heading_match(expanded)
-            if _asks_history(question):
+            overlap = self.lexical.overlap(query.expanded)
+            heading = self._heading_match(query.expanded)
+            if _asks_history(query.text):
                 penalty = -self.weights.history_table_boost * self._tabular
             else:
                 penalty = self.weights.table_demotion * self._tabular
@@ -184,11 +177,10 @@ class Retriever:
                 + self.weights.heading * heading
                 - penalty
             )
-            if _asks_whom(question):
+            if _asks_whom(query.text):
                 fused = fused + self.weights.contact * self._names_contact
             signals.update(overlap=overlap, heading=heading)
-        named = self.named_paragraphs(question)
-        for rank, paragraph_id in enumerate(reversed(named)):
+        for rank, paragraph_id in enumerate(reversed(query.named_ids)):
             fused[self._position[paragraph_id]] = float(fused.max()) + 1.0 + rank
         order = np.argsort(-fused, kind="stable")[:limit]
         paragraphs = tuple(
@@ -200,83 +192,57 @@ class Retriever:
             )
             for i in order
         )
-        return Retrieval(
-            paragraphs=paragraphs,
-            query_vector=query_vector,
-            expanded_query=expanded,
-            named_ids=named,
-            sentence_similarities=sentence_similarities,
-            bank_question_similarities=question_similarities,
+        started = _lap(timings, "rerank", started)
+        sentences = self._rank_sentences(query, paragraphs, sentence_similarities)
+        neighbours = (
+            self.bank.neighbours(question_similarities)
+            if self.bank is not None and question_similarities is not None
+            else ()
         )
+        _lap(timings, "sentences", started)
+        return Ranked(paragraphs=paragraphs, sentences=sentences, bank=neighbours, timings_ms=timings)
 
     @property
     def has_bank(self) -> bool:
-        return bool(len(self._bank_positions))
+        return self.bank is not None
 
     @property
     def has_labelled_bank(self) -> bool:
-        """Some bank questions carry a verdict (the verdict is optional in a bank line)."""
-        return bool(self._bank_labels_by_position)
+        return self.bank is not None and self.bank.labelled
 
-    def bank_question_similarities(self, query_vector: np.ndarray) -> np.ndarray | None:
-        """The question's similarity to every bank question; None when the policy has no question bank."""
-        if not len(self._bank_positions):
-            return None
-        # einsum, not `@`: a bank this size wakes OpenBLAS's thread pool, which then fights the embedding
-        # model's threads for the two cores (warm ask p50 14 ms -> 100 ms); einsum stays on this thread.
-        return np.einsum("ij,j->i", self._bank_vectors, query_vector)
-
-    def _best_per_paragraph(self, question_similarities: np.ndarray) -> np.ndarray:
-        """Per paragraph, the similarity of the closest bank question that it answers (0 for none)."""
-        best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)
-        np.maximum.at(best, self._bank_positions, question_similarities)
-        return best
-
-    def bank_verdict(
-        self, retrieval: Retrieval, paragraph_ids: set[str], neighbours: int, min_similarity: float
-    ) -> tuple[Verdict, float] | None:
-        """The verdict the bank's closest labelled questions about these paragraphs carry, with its share of
-        their similarity-weighted vote; None without a labelled bank or a close enough question."""
-        similarities = retrieval.bank_question_similarities
-        if similarities is None or not self.has_labelled_bank:
-            return None
-        positions = {self._position[pid] for pid in paragraph_ids if pid in self._position}
-        votes: dict[Verdict, float] = {}
-        taken = 0
-        for index in np.argsort(-similarities):
-            if similarities[index] < min_similarity or taken == neighbours:
-                break
-            verdict = self._bank_verdicts[index]
-            if verdict is None or int(self._bank_positions[index]) not in positions:
+    def _rank_sentences(
+        self, query: Query, paragraphs: tuple[RetrievedParagraph, ...], similarities: np.ndarray
+    ) -> tuple[Evidence, ...]:
+        """Sentences of the top three paragraphs (or of those the question names), best first: similarity +
+        shared rare words + paragraph rank, with a small bonus for a paragraph's first ruling sentence."""
+        top = list(query.named_ids) or [item.paragraph_id for item in paragraphs[:3]]
+        rank_bonus = dict(zip(top, SENTENCE_RANK_BONUS, strict=False))
+        if not len(similarities):
+            similarities = np.zeros(len(self.sentence_ids), dtype=np.float32)
+        question_words = set(query.words)
+        total_weight = max(1.0, self.lexical.shared_weight(" ".join(question_words), question_words))
+        evidence: list[Evidence] = []
+        seen_rule: set[str] = set()
+        rarest = self.rarest_shared(question_words)
+        for paragraph_id, sentence, similarity, tokens in zip(
+            self.sentence_ids, self.sentence_texts, similarities, self.sentence_tokens, strict=True
+        ):
+            if paragraph_id not in rank_bonus:
                 continue
-            votes[verdict] = votes.get(verdict, 0.0) + float(similarities[index])
-            taken += 1
-        if not votes:
-            return None
-        best = max(votes, key=lambda verdict: votes[verdict])
-        return best, votes[best] / sum(votes.values())
-
-    def bank_votes(
-        self, retrieval: Retrieval, paragraph_id: str, neighbours: int
-    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-        """The labelled bank's say on a verdict: the similarity-weighted verdicts of the closest bank
-        questions (those about `paragraph_id`, and all of them) and how the paragraph's own bank questions
-        are labelled. Empty without a labelled bank."""
-        similarities = retrieval.bank_question_similarities
-        top: dict[str, float] = {}
-        votes: dict[str, float] = {}
-        if similarities is None or not self.has_labelled_bank:
-            return top, votes, {}
-        position = self._position.get(paragraph_id, -2)
-        for index in np.argsort(-similarities)[:neighbours]:
-            verdict = self._bank_verdicts[index]
-            if verdict is None:
-                continue
-            weight = max(0.0, float(similarities[index]))
-            votes[verdict] = votes.get(verdict, 0.0) + weight
-            if int(self._bank_positions[index]) == position:
-                top[verdict] = top.get(verdict, 0.0) + weight
-        return top, votes, dict(self._bank_labels_by_position.get(position, {}))
+            shared = self.lexical.shared_weight(sentence, question_words) / total_weight
+            first_rule = paragraph_id not in seen_rule and sentence_cue(sentence) is not None
+            if first_rule:
+                seen_rule.add(paragraph_id)
+            score = (
+                float(similarity)
+                + SENTENCE_OVERLAP_WEIGHT * shared
+                + rank_bonus[paragraph_id]
+                + (FIRST_RULE_BONUS if first_rule else 0.0)
+                + (RAREST_WORD_BONUS if rarest in tokens else 0.0)
+            )
+            evidence.append(Evidence(paragraph_id, sentence, score))
+        evidence.sort(key=lambda item: -item.score)
+        return tuple(evidence)
 
     def _best_sentence_per_paragraph(self, similarities: np.ndarray) -> np.ndarray:
         best = np.zeros(len(self.policy.paragraphs), dtype=np.float32)
@@ -291,6 +257,12 @@ class Retriever:
         if not tokens:
             return np.zeros(len(self._heading_tokens), dtype=np.float32)
         return np.asarray([len(tokens & heading) / len(tokens) for heading in self._heading_tokens], dtype=np.float32)
+
+
+def _lap(timings: dict[str, float], stage: str, since: float) -> float:
+    now = time.perf_counter()
+    timings[stage] = round((now - since) * 1000.0, 3)
+    return now
 
 
 def _rrf(rankings: list[np.ndarray], k: float) -> np.ndarray:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.assistant import Assistant
-from assistant.guard import strip_injection
 from assistant.lexical import lexical_tokens
+from assistant.query import analyse_question
 from core.gold import GoldQuestion
 
 
@@ -28,11 +28,11 @@ def relevances(assistant: Assistant, policy_id: str | None, questions: Sequence[
     loaded = assistant.load(policy_id)
     scores = []
     for question in questions:
-        text, _ = strip_injection(question.question)
-        if not lexical_tokens(text):
+        query = analyse_question(question.question, loaded.retriever, assistant.vocabulary)
+        if not lexical_tokens(query.text):
             scores.append(-1.0)
             continue
-        scores.append(assistant.relevance(loaded.retriever.retrieve(text), loaded.off_topic))
+        scores.append(assistant.relevance(query, loaded.retriever.retrieve(query), loaded.off_topic))
     return scores
 
 

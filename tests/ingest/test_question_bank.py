@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.dense import MatrixDenseSearch
+from assistant.query import analyse_question
 from assistant.retrieval import Retriever
 from assistant.runtime import open_index
 from assistant.vocabulary import Vocabulary
@@ -105,7 +106,8 @@ def test_a_bank_question_leads_retrieval_to_its_paragraph() -> None:
 
     def top(bank: tuple[list[ExampleQuestion], np.ndarray] | None) -> str:
         retriever = Retriever(policy, MatrixDenseSearch(ids, vectors), fake, Vocabulary(()), None, bank=bank)
-        return retriever.retrieve("is checking my mobile in class ok").paragraphs[0].paragraph_id
+        query = analyse_question("is checking my mobile in class ok", retriever, Vocabulary(()))
+        return retriever.retrieve(query).paragraphs[0].paragraph_id
 
     examples = [ExampleQuestion("3.1", "Can I check my mobile in class?")]
     bank_vectors = np.asarray(fake.embed_documents([e.question for e in examples]), dtype=np.float32)
