@@ -75,12 +75,19 @@ def answer_text(text: str, lead: str, policy: ParsedPolicy) -> None:
 
 def citation_expander(citation: Citation, paragraph: Paragraph | None, policy_id: str, key: str) -> None:
     """The cited paragraph's full text with the quoted sentences marked, under its heading path."""
-    heading = " › ".join(paragraph.heading_path) if paragraph else citation.heading.replace(" > ", " › ")
-    with st.expander(f"[{citation.paragraph}] {heading}", icon=":material/format_quote:", key=key):
+    # headings and quotes come from the policy: shown as text, never as Markdown (a link in a heading is not live)
+    heading = escape_markdown(
+        " › ".join(paragraph.heading_path) if paragraph else citation.heading.replace(" > ", " › ")
+    )
+    label = f"\\[{escape_markdown(citation.paragraph)}\\] {heading}"
+    with st.expander(label, icon=":material/format_quote:", key=key):
         where = f" · page {paragraph.page}" if paragraph and paragraph.page else ""
-        st.caption(f"The whole of paragraph {citation.paragraph}, under {heading}{where}; the quoted words are marked.")
+        st.caption(
+            f"The whole of paragraph {escape_markdown(citation.paragraph)}, under {heading}{where}; "
+            "the quoted words are marked."
+        )
         if paragraph is None:
-            st.markdown(f"> {citation.quote}")
+            st.markdown(f"> {escape_markdown(citation.quote)}")
             return
         body = highlight_html(paragraph.text, split_quote(citation.quote))
         st.html(f'<div class="pq-paragraph"><span class="pq-pid">{paragraph.id}</span>{body}</div>')

@@ -14,6 +14,7 @@ from assistant.compose import VERDICT_LABELS
 from core.config import Settings
 from core.types import Answer
 from tests.ui.apptest import BUNDLED_ID, markdown_text, new_app, no_exceptions
+from ui.highlight import escape_markdown
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,7 @@ def test_answer_shows_verdict_citations_and_contacts(app_home: Path) -> None:
     first = expected.citations[0].paragraph
     assert f"[\\[{first}\\]](policy?policy={BUNDLED_ID}&paragraph={first})" in answer
     labels = [e.label for e in reply.expander]
-    assert labels == [f"[{c.paragraph}] {c.heading.replace(' > ', ' › ')}" for c in expected.citations]
+    assert labels == [escape_markdown(f"[{c.paragraph}] {c.heading.replace(' > ', ' › ')}") for c in expected.citations]
     opened = reply.expander[0]
     body = "\n".join(str(h.value) for h in opened.get("html"))
     assert "<mark>" in body and f'<span class="pq-pid">{first}</span>' in body
