@@ -3,6 +3,7 @@
 Usage: python -m tests.ingest.killable_cli POINT MARKER -- ingest ARGS...; POINT is where it stops: `embed` (the
 second batch embedded), `chroma` (after the first batch is added to Chroma), `files` (after a vector file is
 written) or `switch` (just before the manifest is replaced). MARKER is a file written when it gets there.
+With POLICYQA_TEST_REAL_MODEL=1 the packaged model embeds (only `embed` is then supported).
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ def install(point: str, marker: str) -> None:
     import assistant.runtime
     from tests.fakes import HashingEmbeddings
 
+    if os.environ.get("POLICYQA_TEST_REAL_MODEL") == "1":
+        from ingest.embeddings import SentenceTransformerEmbeddings
+
+        assert point == "embed"
+        calls = [0]
+
+        def second_batch(*args: Any, **kwargs: Any) -> bool:
+            calls[0] += 1
+            return calls[0] == 2
+
+        embed = SentenceTransformerEmbeddings.embed_documents
+        SentenceTransformerEmbeddings.embed_documents = _after(embed, marker, second_batch)  # type: ignore[method-assign]
+        return
     embeddings = HashingEmbeddings()
     assistant.runtime.load_embeddings = lambda settings: embeddings  # type: ignore[assignment]
     if point == "embed":

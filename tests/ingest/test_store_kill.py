@@ -24,14 +24,15 @@ from tests.ingest.test_store_faults import ask_ok, chroma_segment_folders, index
 POINTS = ["embed", "chroma", "files", "switch"]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("assistant.runtime.load_embeddings", lambda settings: HashingEmbeddings())
 
 
-def kill_ingest_at(point: str, tmp_path: Path, *args: str) -> None:
+def kill_ingest_at(point: str, tmp_path: Path, *args: str, real_model: bool = False) -> None:
     marker = tmp_path / f"stopped-{point}"
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "ANONYMIZED_TELEMETRY": "False"}
+    env["POLICYQA_TEST_REAL_MODEL"] = "1" if real_model else "0"
     command = [sys.executable, "-m", "tests.ingest.killable_cli", point, str(marker), "--", "ingest", *args]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     try:
@@ -51,7 +52,9 @@ def kill_ingest_at(point: str, tmp_path: Path, *args: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("rebuild", [False, True], ids=["changed", "rebuild"])
-def test_a_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path, point: str, rebuild: bool) -> None:
+def test_a_killed_ingest_leaves_the_previous_index_answering(
+    fake_model: None, tmp_path: Path, point: str, rebuild: bool
+) -> None:
     assert run("ingest", str(BUNDLED_POLICY), str(RIVERSIDE_POLICY))[0] == 0
     before, answer = listing(), ask_ok()
     changed = tmp_path / BUNDLED_POLICY.name
@@ -71,3 +74,21 @@ def test_a_killed_ingest_leaves_the_previous_index_answering(tmp_path: Path, poi
     entries = json.loads((index_dir() / "manifest.json").read_text())["policies"].values()
     on_disk = {f"policies/{p.name}" for p in (index_dir() / "policies").iterdir()}
     assert on_disk == {path for entry in entries for path in entry["checksums"]}, "only the live files are kept"
+
+
+@pytest.mark.slow
+def test_a_rebuild_killed_while_the_real_model_embeds_leaves_the_index_answering(
+    tmp_path: Path, real_embeddings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real `policyqa ingest --rebuild`, packaged model and all, killed mid-way (the reported probe)."""
+    monkeypatch.setattr("assistant.runtime.load_embeddings", lambda settings: real_embeddings)
+    policies = [str(BUNDLED_POLICY), str(RIVERSIDE_POLICY)]
+    monkeypatch.setenv("POLICYQA_QUESTIONS_DIR", str(tmp_path / "no-banks"))  # keeps the real embedding short
+    assert run("ingest", *policies)[0] == 0
+    before, answer = listing(), ask_ok()
+    kill_ingest_at("embed", tmp_path, "--rebuild", *policies, real_model=True)
+    new_process()
+    assert listing() == before
+    assert ask_ok()["citations"] == answer["citations"]
+    assert run("ingest", "--rebuild", *policies)[0] == 0
+    assert ask_ok()["citations"] == answer["citations"]
