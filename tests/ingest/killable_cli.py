@@ -2,7 +2,8 @@
 
 Usage: python -m tests.ingest.killable_cli POINT MARKER -- ingest ARGS...; POINT is where it stops: `embed` (the
 second batch embedded), `chroma` (after the first batch is added to Chroma), `files` (after a vector file is
-written) or `switch` (just before the manifest is replaced). MARKER is a file written when it gets there.
+written) or `switch` (just before the manifest is replaced); `slow` never stops but takes 0.2 s a batch, and
+`none` runs as is. MARKER is a file written when it gets there.
 With POLICYQA_TEST_REAL_MODEL=1 the packaged model embeds (only `embed` is then supported).
 """
 
@@ -55,6 +56,14 @@ def install(point: str, marker: str) -> None:
         embeddings.embed_documents = _after(  # type: ignore[method-assign]
             embeddings.embed_documents, marker, lambda *a, **k: embeddings.calls == 2
         )
+    elif point == "slow":
+        embed = embeddings.embed_documents
+
+        def slowly(texts: list[str]) -> list[list[float]]:
+            time.sleep(0.2)
+            return embed(texts)
+
+        embeddings.embed_documents = slowly  # type: ignore[method-assign]
     elif point == "chroma":
         from chromadb.api.models.Collection import Collection
 
@@ -72,7 +81,7 @@ def install(point: str, marker: str) -> None:
             replace(source, target, *args, **kwargs)
 
         os.replace = stop_before_manifest
-    else:
+    elif point != "none":
         raise SystemExit(f"unknown point {point!r}")
 
 

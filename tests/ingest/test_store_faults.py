@@ -345,3 +345,16 @@ def test_a_running_assistant_follows_a_rebuild(model: HookedEmbeddings) -> None:
     assert run("ingest", "--rebuild", str(BUNDLED_POLICY), str(RIVERSIDE_POLICY))[0] == 0
     after = assistant.ask(QUESTION, policy="social-media-and-electronic-communications-policy")
     assert after.citations == before.citations
+
+
+def test_a_collection_dropped_by_a_switch_mid_question_says_try_again(model: HookedEmbeddings) -> None:
+    from assistant.runtime import open_index
+    from core.errors import IndexMissingError
+
+    build(model)
+    reader, _ = open_index(Settings(), HashingEmbeddings())
+    read_before = reader.entry("social-media-and-electronic-communications-policy")  # then a rebuild finishes
+    assert run("ingest", "--rebuild", str(BUNDLED_POLICY), str(RIVERSIDE_POLICY))[0] == 0
+    with pytest.raises(IndexMissingError, match="try again"):
+        reader.collection(read_before.collection)
+    assert reader.collection(reader.entry(read_before.policy_id).collection).count() > 0

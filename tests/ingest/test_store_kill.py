@@ -19,7 +19,15 @@ import pytest
 from core.config import PROJECT_ROOT
 from tests.conftest import BUNDLED_POLICY, RIVERSIDE_POLICY
 from tests.fakes import HashingEmbeddings
-from tests.ingest.test_store_faults import ask_ok, chroma_segment_folders, index_dir, listing, new_process, run
+from tests.ingest.test_store_faults import (
+    QUESTION,
+    ask_ok,
+    chroma_segment_folders,
+    index_dir,
+    listing,
+    new_process,
+    run,
+)
 
 POINTS = ["embed", "chroma", "files", "switch"]
 
@@ -29,12 +37,18 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("assistant.runtime.load_embeddings", lambda settings: HashingEmbeddings())
 
 
-def kill_ingest_at(point: str, tmp_path: Path, *args: str, real_model: bool = False) -> None:
-    marker = tmp_path / f"stopped-{point}"
+def cli(point: str, tmp_path: Path, *args: str, real_model: bool = False) -> subprocess.Popen[bytes]:
+    """The CLI in a subprocess, with the fake model unless `real_model`, stopping at `point`."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "ANONYMIZED_TELEMETRY": "False"}
     env["POLICYQA_TEST_REAL_MODEL"] = "1" if real_model else "0"
-    command = [sys.executable, "-m", "tests.ingest.killable_cli", point, str(marker), "--", "ingest", *args]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    marker = tmp_path / f"stopped-{point}"
+    command = [sys.executable, "-m", "tests.ingest.killable_cli", point, str(marker), "--", *args]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+
+
+def kill_ingest_at(point: str, tmp_path: Path, *args: str, real_model: bool = False) -> None:
+    marker = tmp_path / f"stopped-{point}"
+    process = cli(point, tmp_path, "ingest", *args, real_model=real_model)
     try:
         deadline = time.monotonic() + 120
         while not marker.exists():
@@ -91,4 +105,25 @@ def test_a_rebuild_killed_while_the_real_model_embeds_leaves_the_index_answering
     assert listing() == before
     assert ask_ok()["citations"] == answer["citations"]
     assert run("ingest", "--rebuild", *policies)[0] == 0
+    assert ask_ok()["citations"] == answer["citations"]
+
+
+@pytest.mark.slow
+def test_other_processes_asking_throughout_a_rebuild_are_answered(fake_model: None, tmp_path: Path) -> None:
+    """The reported probe: staff ask (each a process of its own) while `ingest --rebuild` runs in another."""
+    policies = [str(BUNDLED_POLICY), str(RIVERSIDE_POLICY)]
+    assert run("ingest", *policies)[0] == 0
+    answer = ask_ok()
+    rebuild = cli("slow", tmp_path, "ingest", "--rebuild", *policies)
+    question = ["ask", QUESTION, "--policy", "social-media-and-electronic-communications-policy", "--json"]
+    answered = 0
+    while rebuild.poll() is None:
+        asker = cli("none", tmp_path, *question)
+        out, err = asker.communicate(timeout=120)
+        assert asker.returncode == 0, err.decode()
+        assert json.loads(out)["citations"] == answer["citations"]
+        answered += 1
+    assert rebuild.returncode == 0, rebuild.communicate()[1].decode()
+    assert answered >= 2, "the rebuild ended before questions could be asked during it"
+    new_process()
     assert ask_ok()["citations"] == answer["citations"]
