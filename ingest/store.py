@@ -9,6 +9,7 @@ next write. The manifest records each file's sha256, so a damaged file is notice
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -45,6 +46,7 @@ COLLECTION_PREFIX = "pq-"
 REBUILD_HINT = "run `policyqa ingest --rebuild` to rebuild it"
 WRITER = "Another ingest (`policyqa ingest` or an upload in the app)"
 DAMAGED_CHROMA_PREFIX = "chroma.damaged-"
+_DISK_FULL_SIGNS = ("disk is full", "no space left", "os error 28")  # SQLite's and Rust's words for ENOSPC
 _NPZ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 
@@ -345,8 +347,8 @@ class PolicyIndex:
         except Exception as exc:
             if not is_chroma_error(exc):
                 raise
-            if "full" in str(exc).lower():  # SQLite's "database or disk is full"
-                raise write_error(OSError(28, "No space left on device"), self.root) from exc
+            if any(sign in str(exc).lower() for sign in _DISK_FULL_SIGNS):
+                raise write_error(OSError(errno.ENOSPC, "No space left on device"), self.root) from exc
             raise IndexDamagedError(
                 f"The vector store at {self.root / 'chroma'} could not be written ({first_line(exc)}): {REBUILD_HINT}."
             ) from exc

@@ -257,7 +257,20 @@ def disk_full(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-@pytest.mark.parametrize("write", ["os.fsync", "numpy.savez"])
+def chroma_disk_full(*args: object, **kwargs: object) -> None:
+    from chromadb.errors import InternalError
+
+    raise InternalError("error returned from database: (code: 13) database or disk is full")
+
+
+FULL_DISK_WRITES = {
+    "os.fsync": disk_full,
+    "numpy.savez": disk_full,
+    "chromadb.api.models.Collection.Collection.add": chroma_disk_full,
+}
+
+
+@pytest.mark.parametrize("write", FULL_DISK_WRITES)
 @pytest.mark.parametrize("rebuild", [False, True], ids=["changed", "rebuild"])
 def test_a_full_disk_leaves_the_index_serving_and_says_so(
     model: HookedEmbeddings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write: str, rebuild: bool
@@ -267,7 +280,7 @@ def test_a_full_disk_leaves_the_index_serving_and_says_so(
     changed = tmp_path / BUNDLED_POLICY.name
     changed.write_text(BUNDLED_POLICY.read_text(encoding="utf-8") + "\n12. Added\n12.1 Staff must log out.\n")
     with monkeypatch.context() as patch:
-        patch.setattr(write, disk_full)
+        patch.setattr(write, FULL_DISK_WRITES[write])
         code, out, err = run("ingest", *(["--rebuild"] if rebuild else []), str(changed), str(RIVERSIDE_POLICY))
     assert code == 2 and "Traceback" not in out + err
     assert "The disk is full" in err and "policyqa ingest" in err
