@@ -17,11 +17,10 @@ import re
 import secrets
 import shutil
 import time
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, TypeVar
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -33,10 +32,20 @@ from core.errors import (
     PolicyQAError,
     UnknownPolicyError,
 )
-from core.types import Chunk, Contact, ExampleQuestion, Paragraph, ParsedPolicy
+from core.types import Chunk, ExampleQuestion, ParsedPolicy
 from ingest.chroma_upkeep import first_line, forget_chroma_system, is_chroma_error, is_not_found, orphan_segment_folders
-from ingest.durable import atomic_write, atomic_write_text, exclusive_lock, sha256_file, write_error
+from ingest.durable import atomic_write_text, exclusive_lock, write_error
 from ingest.parser import PARSER_VERSION
+from ingest.snapshot import (
+    READ_ERRORS,
+    file_problem,
+    read_bank_vectors,
+    read_sentence_vectors,
+    read_snapshot,
+    write_bank_vectors,
+    write_sentence_vectors,
+    write_snapshot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +56,7 @@ REBUILD_HINT = "run `policyqa ingest --rebuild` to rebuild it"
 WRITER = "Another ingest (`policyqa ingest` or an upload in the app)"
 DAMAGED_CHROMA_PREFIX = "chroma.damaged-"
 _DISK_FULL_SIGNS = ("disk is full", "no space left", "os error 28")  # SQLite's and Rust's words for ENOSPC
-_NPZ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -239,7 +248,7 @@ class PolicyIndex:
     def _verified(self, entry: PolicyEntry, relative: str) -> Path:
         """The file's path once its sha256 matches the one the manifest recorded; IndexDamagedError if not."""
         path = self.root / relative
-        problem = _file_problem(path, entry.checksums.get(relative))
+        problem = file_problem(path, entry.checksums.get(relative))
         if problem:
             raise IndexDamagedError(f"The index file {path} of {entry.policy_id!r} {problem}: {REBUILD_HINT}.")
         return path
@@ -247,52 +256,33 @@ class PolicyIndex:
     def damage(self, entry: PolicyEntry) -> str:
         """What is wrong with the entry's files ('' when each is there with its recorded checksum)."""
         for relative in (entry.snapshot, *entry.checksums):
-            problem = _file_problem(self.root / relative, entry.checksums.get(relative))
+            problem = file_problem(self.root / relative, entry.checksums.get(relative))
             if problem:
                 return f"{relative} {problem}"
         return ""
 
     def load_policy(self, entry: PolicyEntry) -> ParsedPolicy:
-        path = self._verified(entry, entry.snapshot)
-        try:
-            return policy_from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise IndexDamagedError(
-                f"The index file {path} of {entry.policy_id!r} is unreadable: {REBUILD_HINT}."
-            ) from exc
+        return self._read(entry, entry.snapshot, read_snapshot)
 
     def load_sentence_vectors(self, entry: PolicyEntry) -> tuple[list[tuple[str, str]], np.ndarray] | None:
         if entry.sentences_file not in entry.checksums:
             return None
-        path = self._verified(entry, entry.sentences_file)
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                pairs = list(zip(data["paragraph_ids"].tolist(), data["sentences"].tolist(), strict=True))
-                return pairs, data["vectors"]
-        except _NPZ_ERRORS as exc:
-            raise IndexDamagedError(
-                f"The index file {path} of {entry.policy_id!r} is unreadable: {REBUILD_HINT}."
-            ) from exc
+        return self._read(entry, entry.sentences_file, read_sentence_vectors)
 
     def load_bank_vectors(self, entry: PolicyEntry) -> tuple[list[ExampleQuestion], np.ndarray] | None:
         """The policy's question bank and its vectors; None when it was indexed without one."""
         if not entry.bank_hash or entry.bank_file not in entry.checksums:
             return None
-        path = self._verified(entry, entry.bank_file)
+        return self._read(entry, entry.bank_file, read_bank_vectors)
+
+    def _read(self, entry: PolicyEntry, relative: str, reader: Callable[[Path], _T]) -> _T:
+        path = self._verified(entry, relative)
         try:
-            with np.load(path, allow_pickle=False) as data:
-                ids, questions = data["paragraph_ids"].tolist(), data["questions"].tolist()
-                verdicts = data["verdicts"].tolist() if "verdicts" in data else [""] * len(ids)
-                vectors = data["vectors"]
-        except _NPZ_ERRORS as exc:
+            return reader(path)
+        except READ_ERRORS as exc:
             raise IndexDamagedError(
                 f"The index file {path} of {entry.policy_id!r} is unreadable: {REBUILD_HINT}."
             ) from exc
-        examples = [
-            ExampleQuestion(paragraph_id=pid, question=question, verdict=verdict or None)
-            for pid, question, verdict in zip(ids, questions, verdicts, strict=True)
-        ]
-        return examples, vectors
 
     # --- writing --------------------------------------------------------------------------------------
     def is_current(self, policy: ParsedPolicy, bank_hash: str = "") -> bool:
@@ -404,30 +394,13 @@ class PolicyIndex:
                 if on_batch is not None:
                     on_batch(len(batch))
             snapshot = f"policies/{policy.policy_id}-{key}.json"
-            checksums = {
-                snapshot: atomic_write_text(
-                    self.root / snapshot, json.dumps(policy_to_json(policy), ensure_ascii=False)
-                )
-            }
+            checksums = {snapshot: write_snapshot(self.root / snapshot, policy)}
             if sentences is not None:
-                pairs, matrix = sentences
                 path = snapshot.replace(".json", ".sentences.npz")
-                checksums[path] = _write_npz(
-                    self.root / path,
-                    paragraph_ids=np.array([pid for pid, _ in pairs], dtype=str),
-                    sentences=np.array([text for _, text in pairs], dtype=str),
-                    vectors=matrix.astype(np.float32),
-                )
+                checksums[path] = write_sentence_vectors(self.root / path, *sentences)
             if bank is not None:
-                examples, bank_matrix, _ = bank
                 path = _bank_file(snapshot)
-                checksums[path] = _write_npz(
-                    self.root / path,
-                    paragraph_ids=np.array([example.paragraph_id for example in examples], dtype=str),
-                    questions=np.array([example.question for example in examples], dtype=str),
-                    verdicts=np.array([example.verdict or "" for example in examples], dtype=str),
-                    vectors=bank_matrix.astype(np.float32),
-                )
+                checksums[path] = write_bank_vectors(self.root / path, bank[0], bank[1])
         return PolicyEntry(
             policy_id=policy.policy_id,
             title=policy.title,
@@ -508,26 +481,6 @@ class PolicyIndex:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _file_problem(path: Path, checksum: str | None) -> str:
-    """'' when `path` is there with the recorded sha256; else what is wrong, as words after the file's name."""
-    if not path.is_file():
-        return "is missing"
-    if checksum is None:
-        return ""
-    try:
-        actual = sha256_file(path)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-    return "" if actual == checksum else "is damaged (its checksum does not match the one recorded when it was written)"
-
-
-def _write_npz(path: Path, **arrays: np.ndarray) -> str:
-    def write(handle: BinaryIO) -> None:
-        np.savez(handle, **arrays)  # type: ignore[arg-type]
-
-    return atomic_write(path, write)
-
-
 def _bank_file(snapshot: str) -> str:
     return snapshot.replace(".json", ".bank.npz")
 
@@ -536,39 +489,6 @@ def collection_name(policy_id: str, key: str) -> str:
     """Chroma wants 3-63 chars of [a-zA-Z0-9._-], starting and ending alphanumeric."""
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", policy_id).strip("-._")[:40] or "policy"
     return f"{COLLECTION_PREFIX}{slug}-{key}"
-
-
-def policy_to_json(policy: ParsedPolicy) -> dict[str, Any]:
-    return asdict(policy)
-
-
-def policy_from_json(data: dict[str, Any]) -> ParsedPolicy:
-    paragraphs = tuple(
-        Paragraph(
-            id=item["id"],
-            heading_path=tuple(item["heading_path"]),
-            text=item["text"],
-            span=(int(item["span"][0]), int(item["span"][1])),
-            page=item.get("page"),
-        )
-        for item in data["paragraphs"]
-    )
-    contacts = tuple(
-        Contact(
-            role=item["role"],
-            detail=item.get("detail", ""),
-            paragraph_ids=tuple(item.get("paragraph_ids", ())),
-        )
-        for item in data.get("contacts", ())
-    )
-    return ParsedPolicy(
-        policy_id=data["policy_id"],
-        title=data["title"],
-        source_path=data["source_path"],
-        content_hash=data["content_hash"],
-        paragraphs=paragraphs,
-        contacts=contacts,
-    )
 
 
 def read_manifest(root: Path) -> dict[str, Any]:
