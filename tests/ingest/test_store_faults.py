@@ -371,3 +371,15 @@ def test_a_collection_dropped_by_a_switch_mid_question_says_try_again(model: Hoo
     with pytest.raises(IndexMissingError, match="try again"):
         reader.collection(read_before.collection)
     assert reader.collection(reader.entry(read_before.policy_id).collection).count() > 0
+
+
+def test_a_damaged_manifest_is_reported_and_a_rebuild_recovers(model: HookedEmbeddings) -> None:
+    build(model)
+    truncate(index_dir() / "manifest.json")
+    for command in (("ask", QUESTION), ("ingest", str(BUNDLED_POLICY)), ("policies",)):
+        code, out, err = run(*command)
+        assert code == 2 and "Traceback" not in out + err, command
+        assert "damaged" in err and "policyqa ingest --rebuild" in err, command
+    assert run("ingest", "--rebuild", str(BUNDLED_POLICY), str(RIVERSIDE_POLICY))[0] == 0
+    ask_ok()
+    assert len(chroma_segment_folders()) == 2
