@@ -112,7 +112,7 @@ class Assistant:
     def load(self, policy_id: str | None = None) -> _Loaded:
         entry = self.index.entry(policy_id)
         cached = self._loaded.get(entry.policy_id)
-        if cached is not None and cached.entry.content_hash == entry.content_hash:
+        if cached is not None and cached.entry == entry:
             return cached
         policy = self.index.load_policy(entry)
         dense: DenseSearch = ChromaDenseSearch(self.index.collection(entry.collection))

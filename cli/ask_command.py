@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 
 from cli.output import console, errors, fail, load_settings, null_status, print_answer
-from core.errors import IndexMismatchError, IndexMissingError, InputError, PolicyQAError, UnknownPolicyError
+from core.errors import (
+    IndexDamagedError,
+    IndexMismatchError,
+    IndexMissingError,
+    InputError,
+    PolicyQAError,
+    UnknownPolicyError,
+)
 
 
 def ask(
@@ -73,7 +80,7 @@ def _answer_batch(assistant, rows: list[dict[str, str]], policy: str | None, out
         for row in rows:
             try:
                 record = answer_to_json(assistant.ask(str(row["question"]), policy=policy))
-            except (IndexMissingError, IndexMismatchError, UnknownPolicyError):
+            except (IndexMissingError, IndexMismatchError, IndexDamagedError, UnknownPolicyError):
                 raise  # the index or the policy is wrong for every question: stop with its sentence
             except PolicyQAError as exc:  # this question alone (empty, too long): record it and go on
                 record = {"question": row["question"], "error": str(exc)}

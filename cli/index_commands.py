@@ -16,13 +16,16 @@ def ingest(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Policy files; default: every policy in data/policies/.")
     ] = None,
-    rebuild: Annotated[bool, typer.Option(help="Drop the whole index and build it again.")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(help="Build the whole index again (only these policies); the old one answers until it is done."),
+    ] = False,
 ) -> None:
     """Parse, embed and index policies. Unchanged policies are skipped; changed ones replaced atomically."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from assistant.runtime import open_index
-    from ingest.pipeline import already_indexed, discover_policies, ingest_policy, parse_file
+    from ingest.pipeline import already_indexed, discover_policies, ingest_policy, parse_file, rebuild_index
 
     settings = load_settings()
     try:
@@ -39,9 +42,6 @@ def ingest(
             return
         with console.status("Loading the embedding model…"):
             index, embeddings = open_index(settings, check=not rebuild)
-        if rebuild:
-            index.remove_all()
-        reports = []
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -50,15 +50,19 @@ def ingest(
             console=console,
             transient=False,
         ) as bar:
-            for policy in parsed:
-                task = bar.add_task("embedding", total=None)
+            tasks: dict[str, TaskID] = {policy.policy_id: bar.add_task("embedding", total=None) for policy in parsed}
 
-                def advance(label: str, done: int, total: int, task: TaskID = task) -> None:
-                    bar.update(task, completed=done, total=total)
+            def advance(label: str, done: int, total: int) -> None:
+                bar.update(tasks[label], completed=done, total=total)
 
-                report = ingest_policy(policy, index, embeddings, settings, progress=advance)
-                bar.update(task, completed=1, total=1) if report.unchanged else None
-                reports.append(report)
+            if rebuild:
+                reports = rebuild_index(parsed, index, embeddings, settings, progress=advance)
+            else:
+                reports = []
+                for policy in parsed:
+                    report = ingest_policy(policy, index, embeddings, settings, progress=advance)
+                    bar.update(tasks[policy.policy_id], completed=1, total=1) if report.unchanged else None
+                    reports.append(report)
     except PolicyQAError as exc:
         fail(str(exc))
     for report in reports:

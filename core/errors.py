@@ -27,3 +27,15 @@ class UnknownPolicyError(InputError):
 
 class GoldFileError(InputError):
     """A gold question file that does not validate."""
+
+
+class IndexDamagedError(PolicyQAError):
+    """A file of the index is unreadable or not what the manifest recorded (a crash, a full disk, an edit)."""
+
+
+class IndexWriteError(PolicyQAError):
+    """The index could not be written (a full disk, no permission); the index in use is left as it was."""
+
+
+class IndexBusyError(PolicyQAError):
+    """Another process is writing the same index."""

@@ -13,14 +13,14 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from core.config import Settings
-from core.errors import InputError
+from core.errors import IndexDamagedError, InputError
 from core.text import split_sentences
-from core.types import ExampleQuestion, ParsedPolicy, SourceDocument
+from core.types import Chunk, ExampleQuestion, ParsedPolicy, SourceDocument
 from ingest.chunker import CHUNKER_VERSION, approximate_tokens, chunk_paragraphs
 from ingest.parser import parse_policy
 from ingest.question_bank import bank_hash, load_question_bank, question_bank_path
 from ingest.readers import SUPPORTED_SUFFIXES, read_document
-from ingest.store import IndexSignature, PolicyIndex
+from ingest.store import IndexSignature, PolicyEntry, PolicyIndex
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def ingest_policy(
     bank: tuple[ExampleQuestion, ...] | None = None,
 ) -> IngestReport:
     """Embed and index one parsed policy and its question bank (by default the one in settings.questions_dir);
-    a no-op when the same content is already indexed."""
+    a no-op when the same content is already indexed, whole. The previous version answers until the switch."""
     started = time.perf_counter()
     if bank is None:
         bank = policy_bank(policy, settings)
@@ -103,6 +103,71 @@ def ingest_policy(
             True,
             len(bank),
         )
+    index.check_compatible()
+    embedded = _embed_policy(policy, embeddings, settings, progress, bank, bank_digest)
+    with index.writing():
+        entry = embedded.write(index)
+        index.commit([entry])
+    return _written(entry, started)
+
+
+def rebuild_index(
+    policies: Sequence[ParsedPolicy],
+    index: PolicyIndex,
+    embeddings: Embeddings,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> list[IngestReport]:
+    """Index `policies` afresh, beside the live index, then switch the manifest to them alone in one rename.
+
+    Until the switch the previous index keeps answering; a failure or a kill leaves it as it was. A vector
+    store that cannot be opened, or refuses a write, is set aside for a fresh one, so a rebuild recovers from
+    any damage (the embedded policies are kept until the switch, to be written again without embedding)."""
+    reports, entries, embedded_so_far = [], [], []
+    with index.writing():
+        index.prepare_rebuild()
+        fresh = False
+        for policy in policies:
+            started = time.perf_counter()
+            bank = policy_bank(policy, settings)
+            embedded = _embed_policy(policy, embeddings, settings, progress, bank, bank_hash(bank))
+            embedded_so_far.append(embedded)
+            try:
+                entries.append(embedded.write(index))
+            except IndexDamagedError as exc:
+                if fresh:
+                    raise
+                log.warning("the vector store refused a write (%s): starting a fresh one", exc)
+                index.prepare_rebuild(fresh=True)
+                fresh = True
+                entries = [done.write(index) for done in embedded_so_far]
+            reports.append(_written(entries[-1], started))
+        index.commit(entries, replace_all=True)
+    return reports
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    """A policy's chunks, sentences and bank questions with their vectors, ready to be written."""
+
+    policy: ParsedPolicy
+    chunks: Sequence[Chunk]
+    vectors: Sequence[Sequence[float]]
+    sentences: tuple[list[tuple[str, str]], np.ndarray]
+    bank: tuple[Sequence[ExampleQuestion], np.ndarray, str] | None
+
+    def write(self, index: PolicyIndex) -> PolicyEntry:
+        return index.write_policy(self.policy, self.chunks, self.vectors, sentences=self.sentences, bank=self.bank)
+
+
+def _embed_policy(
+    policy: ParsedPolicy,
+    embeddings: Embeddings,
+    settings: Settings,
+    progress: Progress | None,
+    bank: tuple[ExampleQuestion, ...],
+    bank_digest: str,
+) -> _Embedded:
     sentence_pairs = [(p.id, s) for p in policy.paragraphs for s in split_sentences(p.text)]
     _check_size(policy, len(policy.paragraphs) + len(sentence_pairs) + len(bank), settings.max_embed_texts)
     count_tokens = getattr(embeddings, "count_tokens", approximate_tokens)
@@ -121,21 +186,20 @@ def ingest_policy(
     )
     matrix = np.asarray(sentence_vectors, dtype=np.float32).reshape(len(sentence_pairs), -1)
     bank_matrix = np.asarray(bank_vectors, dtype=np.float32)
-    index.replace_policy(
-        policy,
-        chunks,
-        vectors,
-        sentences=(sentence_pairs, matrix),
-        bank=(bank, bank_matrix, bank_digest) if bank else None,
+    return _Embedded(
+        policy, chunks, vectors, (sentence_pairs, matrix), (bank, bank_matrix, bank_digest) if bank else None
     )
+
+
+def _written(entry: PolicyEntry, started: float) -> IngestReport:
     return IngestReport(
-        policy.policy_id,
-        policy.source_path,
-        len(policy.paragraphs),
-        len(chunks),
+        entry.policy_id,
+        entry.source_path,
+        entry.paragraphs,
+        entry.chunks,
         time.perf_counter() - started,
         False,
-        len(bank),
+        entry.bank_questions,
     )
 
 

@@ -1,38 +1,62 @@
 """The persistent index: one Chroma collection per policy, a manifest, and a snapshot of the parsed policy.
 
-A changed policy is written to a new collection and snapshot first; only then does the manifest (replaced
-atomically with os.replace) point at them, and the old ones are dropped. A crash mid-ingest therefore
-leaves the previous index serving; leftovers are collected on the next write.
+A changed policy (or, for a rebuild, every policy) is written to new collections and files first; only then
+does the manifest (replaced atomically with os.replace) point at them, and the old ones are dropped. A crash,
+a kill or a full disk mid-ingest therefore leaves the previous index serving; leftovers are collected on the
+next write. The manifest records each file's sha256, so a damaged file is noticed when it is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import errno
 import json
 import logging
 import os
 import re
-import tempfile
+import secrets
+import shutil
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from core.errors import IndexMismatchError, IndexMissingError, UnknownPolicyError
-from core.types import Chunk, Contact, ExampleQuestion, Paragraph, ParsedPolicy
+from core.errors import (
+    IndexDamagedError,
+    IndexMismatchError,
+    IndexMissingError,
+    PolicyQAError,
+    UnknownPolicyError,
+)
+from core.types import Chunk, ExampleQuestion, ParsedPolicy
+from ingest.chroma_upkeep import first_line, forget_chroma_system, is_chroma_error, is_not_found, orphan_segment_folders
+from ingest.durable import atomic_write_text, exclusive_lock, write_error
 from ingest.parser import PARSER_VERSION
+from ingest.snapshot import (
+    READ_ERRORS,
+    file_problem,
+    read_bank_vectors,
+    read_sentence_vectors,
+    read_snapshot,
+    write_bank_vectors,
+    write_sentence_vectors,
+    write_snapshot,
+)
 
 log = logging.getLogger(__name__)
 
 DISTANCE = "cosine"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: entries record their files' sha256; every build writes freshly named collections
 COLLECTION_PREFIX = "pq-"
 REBUILD_HINT = "run `policyqa ingest --rebuild` to rebuild it"
+WRITER = "Another ingest (`policyqa ingest` or an upload in the app)"
+DAMAGED_CHROMA_PREFIX = "chroma.damaged-"
+_DISK_FULL_SIGNS = ("disk is full", "no space left", "os error 28")  # SQLite's and Rust's words for ENOSPC
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -61,21 +85,15 @@ class PolicyEntry:
     bank_questions: int = 0
     numbering: str = ""  # what the parser found, and the share of the document's text it kept
     text_coverage: float = 1.0
+    checksums: dict[str, str] = field(default_factory=dict)  # each file (relative to the index) -> its sha256
 
+    @property
+    def sentences_file(self) -> str:
+        return self.snapshot.replace(".json", ".sentences.npz")
 
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    @property
+    def bank_file(self) -> str:
+        return _bank_file(self.snapshot)
 
 
 class _ChromaEmbeddingAdapter:
@@ -121,6 +139,7 @@ class PolicyIndex:
         self.signature = signature
         self._embeddings = embeddings
         self._client: Any = None
+        self._writing = False
 
     # --- manifest -------------------------------------------------------------------------------------
     @property
@@ -132,9 +151,9 @@ class PolicyIndex:
             return {}
         try:
             return dict(json.loads(self.manifest_path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise IndexMismatchError(
-                f"The index manifest at {self.manifest_path} is unreadable: {REBUILD_HINT}."
+        except (OSError, ValueError, TypeError) as exc:
+            raise IndexDamagedError(
+                f"The index manifest at {self.manifest_path} is damaged or unreadable: {REBUILD_HINT}."
             ) from exc
 
     def check_compatible(self, manifest: dict[str, Any] | None = None) -> None:
@@ -183,58 +202,238 @@ class PolicyIndex:
             )
         return self._client
 
+    def _store(self) -> Any:
+        """Chroma's client; IndexDamagedError when its store cannot be opened (a damaged chroma.sqlite3)."""
+        try:
+            return self._chroma()
+        except Exception as exc:
+            self._forget_client()
+            raise IndexDamagedError(
+                f"The vector store at {self.root / 'chroma'} is damaged or unreadable ({first_line(exc)}): "
+                f"{REBUILD_HINT}."
+            ) from exc
+
+    def _forget_client(self) -> None:
+        self._client = None
+        forget_chroma_system(self.root / "chroma")
+
     def collection(self, name: str) -> Any:
-        return self._chroma().get_collection(name, embedding_function=_ChromaEmbeddingAdapter(self._embeddings))
+        store = self._store()
+        try:
+            return store.get_collection(name, embedding_function=_ChromaEmbeddingAdapter(self._embeddings))
+        except Exception as exc:
+            if not (is_not_found(exc) or is_chroma_error(exc)):
+                raise
+            live = {entry["collection"]: key for key, entry in self._read_manifest().get("policies", {}).items()}
+            if name not in live:
+                raise IndexMissingError(
+                    "The index changed while it was being read (an ingest has just finished): try again."
+                ) from exc
+            raise IndexDamagedError(
+                f"The vectors of {live[name]!r} are missing or unreadable in the vector store at "
+                f"{self.root / 'chroma'} ({first_line(exc)}): {REBUILD_HINT}."
+            ) from exc
 
     def collection_count(self, name: str) -> int:
+        """How many chunks `name` holds; -1 when it is missing or unreadable (IndexDamagedError when the whole
+        store is)."""
+        store = self._store()
         try:
-            return int(self.collection(name).count())
+            adapter = _ChromaEmbeddingAdapter(self._embeddings)
+            return int(store.get_collection(name, embedding_function=adapter).count())
         except Exception:
             return -1
 
     # --- snapshots ------------------------------------------------------------------------------------
+    def _verified(self, entry: PolicyEntry, relative: str) -> Path:
+        """The file's path once its sha256 matches the one the manifest recorded; IndexDamagedError if not."""
+        path = self.root / relative
+        problem = file_problem(path, entry.checksums.get(relative))
+        if problem:
+            raise IndexDamagedError(f"The index file {path} of {entry.policy_id!r} {problem}: {REBUILD_HINT}.")
+        return path
+
+    def damage(self, entry: PolicyEntry) -> str:
+        """What is wrong with the entry's files ('' when each is there with its recorded checksum)."""
+        for relative in (entry.snapshot, *entry.checksums):
+            problem = file_problem(self.root / relative, entry.checksums.get(relative))
+            if problem:
+                return f"{relative} {problem}"
+        return ""
+
     def load_policy(self, entry: PolicyEntry) -> ParsedPolicy:
-        path = self.root / entry.snapshot
-        if not path.exists():
-            raise IndexMissingError(f"The index for {entry.policy_id!r} is incomplete: {REBUILD_HINT}.")
-        return policy_from_json(json.loads(path.read_text(encoding="utf-8")))
+        return self._read(entry, entry.snapshot, read_snapshot)
 
     def load_sentence_vectors(self, entry: PolicyEntry) -> tuple[list[tuple[str, str]], np.ndarray] | None:
-        path = self.root / entry.snapshot.replace(".json", ".sentences.npz")
-        if not path.exists():
+        if entry.sentences_file not in entry.checksums:
             return None
-        data = np.load(path, allow_pickle=False)
-        pairs = list(zip(data["paragraph_ids"].tolist(), data["sentences"].tolist(), strict=True))
-        return pairs, data["vectors"]
+        return self._read(entry, entry.sentences_file, read_sentence_vectors)
 
     def load_bank_vectors(self, entry: PolicyEntry) -> tuple[list[ExampleQuestion], np.ndarray] | None:
         """The policy's question bank and its vectors; None when it was indexed without one."""
-        path = self.root / _bank_file(entry.snapshot)
-        if not entry.bank_hash or not path.exists():
+        if not entry.bank_hash or entry.bank_file not in entry.checksums:
             return None
-        data = np.load(path, allow_pickle=False)
-        ids, questions = data["paragraph_ids"].tolist(), data["questions"].tolist()
-        verdicts = data["verdicts"].tolist() if "verdicts" in data else [""] * len(ids)
-        examples = [
-            ExampleQuestion(paragraph_id=pid, question=question, verdict=verdict or None)
-            for pid, question, verdict in zip(ids, questions, verdicts, strict=True)
-        ]
-        return examples, data["vectors"]
+        return self._read(entry, entry.bank_file, read_bank_vectors)
+
+    def _read(self, entry: PolicyEntry, relative: str, reader: Callable[[Path], _T]) -> _T:
+        path = self._verified(entry, relative)
+        try:
+            return reader(path)
+        except READ_ERRORS as exc:
+            raise IndexDamagedError(
+                f"The index file {path} of {entry.policy_id!r} is unreadable: {REBUILD_HINT}."
+            ) from exc
 
     # --- writing --------------------------------------------------------------------------------------
     def is_current(self, policy: ParsedPolicy, bank_hash: str = "") -> bool:
+        """Whether `policy` is indexed as it is, with this parser and bank, and its files and vectors are whole."""
         manifest = self._read_manifest()
         self.check_compatible(manifest)
-        entry = manifest.get("policies", {}).get(policy.policy_id)
-        if not entry or entry["content_hash"] != policy.content_hash:
+        data = manifest.get("policies", {}).get(policy.policy_id)
+        if not data:
             return False
-        if entry.get("bank_hash", "") != bank_hash:
+        entry = PolicyEntry(**data)
+        if (entry.content_hash, entry.bank_hash, entry.parser_version) != (
+            policy.content_hash,
+            bank_hash,
+            PARSER_VERSION,
+        ):
             return False
-        if entry.get("parser_version") != PARSER_VERSION:
+        damage = self.damage(entry)
+        if damage:
+            log.warning("%s is damaged (%s): indexing it again", entry.policy_id, damage)
             return False
-        return (self.root / entry["snapshot"]).exists() and self.collection_count(entry["collection"]) == entry[
-            "chunks"
-        ]
+        return self.collection_count(entry.collection) == entry.chunks
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's write lock for a whole ingest (one process writes at a time, so collecting garbage
+        never takes another's unfinished build); on a failure, drop what was written but never switched to."""
+        if self._writing:
+            yield
+            return
+        with exclusive_lock(self.root / ".write.lock", WRITER):
+            self._writing = True
+            try:
+                yield
+            except BaseException:
+                try:
+                    self.collect_garbage()
+                except Exception as exc:  # the index in use is intact; leftovers go on the next write
+                    log.warning("could not clear the failed write's leftovers: %s", exc)
+                raise
+            finally:
+                self._writing = False
+
+    @contextlib.contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """A failed write as one sentence: a full disk, a folder we cannot write, a vector store that refuses."""
+        try:
+            yield
+        except PolicyQAError:
+            raise
+        except OSError as exc:
+            raise write_error(exc, self.root) from exc
+        except Exception as exc:
+            if not is_chroma_error(exc):
+                raise
+            if any(sign in str(exc).lower() for sign in _DISK_FULL_SIGNS):
+                raise write_error(OSError(errno.ENOSPC, "No space left on device"), self.root) from exc
+            raise IndexDamagedError(
+                f"The vector store at {self.root / 'chroma'} could not be written ({first_line(exc)}): {REBUILD_HINT}."
+            ) from exc
+
+    def prepare_rebuild(self, fresh: bool = False) -> None:
+        """Make sure a rebuild can write: a vector store that cannot be opened (or, with `fresh`, one that
+        refused a write) is set aside for a new one, deleted once the rebuild has switched over."""
+        with self.writing():
+            if not fresh:
+                try:
+                    self._store().list_collections()
+                    return
+                except Exception as exc:
+                    if not isinstance(exc, IndexDamagedError) and not is_chroma_error(exc):
+                        raise
+                    log.warning("the vector store at %s is unreadable (%s): starting a fresh one", self.root, exc)
+            self._forget_client()
+            aside = self.root / f"{DAMAGED_CHROMA_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+            with self._write_errors():
+                if (self.root / "chroma").exists():
+                    os.replace(self.root / "chroma", aside)
+            self._store()
+
+    def write_policy(
+        self,
+        policy: ParsedPolicy,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        sentences: tuple[list[tuple[str, str]], np.ndarray] | None = None,
+        bank: tuple[Sequence[ExampleQuestion], np.ndarray, str] | None = None,
+        on_batch: Callable[[int], None] | None = None,
+        batch_size: int = 64,
+    ) -> PolicyEntry:
+        """Write `policy` beside the live index (a freshly named collection and files); the manifest does not
+        name them until commit()."""
+        with self.writing(), self._write_errors():
+            key = secrets.token_hex(6)  # fresh per build: a rebuild never touches the collection in use
+            name = collection_name(policy.policy_id, key)
+            collection = self._store().create_collection(
+                name,
+                embedding_function=_ChromaEmbeddingAdapter(self._embeddings),
+                configuration={"hnsw": {"space": DISTANCE}},
+                metadata={"policy_id": policy.policy_id, "content_hash": policy.content_hash},
+            )
+            for start in range(0, len(chunks), batch_size):
+                batch = chunks[start : start + batch_size]
+                collection.add(
+                    ids=[chunk.id for chunk in batch],
+                    embeddings=[list(vector) for vector in vectors[start : start + batch_size]],
+                    documents=[chunk.embed_text for chunk in batch],
+                    metadatas=[{"paragraph_id": chunk.paragraph_id, "window": chunk.window} for chunk in batch],
+                )
+                if on_batch is not None:
+                    on_batch(len(batch))
+            snapshot = f"policies/{policy.policy_id}-{key}.json"
+            checksums = {snapshot: write_snapshot(self.root / snapshot, policy)}
+            if sentences is not None:
+                path = snapshot.replace(".json", ".sentences.npz")
+                checksums[path] = write_sentence_vectors(self.root / path, *sentences)
+            if bank is not None:
+                path = _bank_file(snapshot)
+                checksums[path] = write_bank_vectors(self.root / path, bank[0], bank[1])
+        return PolicyEntry(
+            policy_id=policy.policy_id,
+            title=policy.title,
+            source_path=policy.source_path,
+            content_hash=policy.content_hash,
+            collection=name,
+            snapshot=snapshot,
+            paragraphs=len(policy.paragraphs),
+            chunks=len(chunks),
+            ingested_at=time.time(),
+            parser_version=PARSER_VERSION,
+            bank_hash=bank[2] if bank is not None else "",
+            bank_questions=len(bank[0]) if bank is not None else 0,
+            numbering=policy.report.numbering if policy.report else "",
+            text_coverage=round(policy.report.coverage, 4) if policy.report else 1.0,
+            checksums=checksums,
+        )
+
+    def commit(self, entries: Sequence[PolicyEntry], replace_all: bool = False) -> None:
+        """Switch the manifest to `entries` in one rename (with `replace_all`, to them alone: a rebuild), then
+        drop the collections and files it no longer names."""
+        with self.writing():
+            with self._write_errors():
+                manifest = {} if replace_all else self._read_manifest()
+                self.check_compatible(manifest)
+                policies = dict(manifest.get("policies", {}))
+                policies.update({entry.policy_id: asdict(entry) for entry in entries})
+                new = {"format": MANIFEST_FORMAT, "signature": asdict(self.signature), "policies": policies}
+                atomic_write_text(self.manifest_path, json.dumps(new, indent=2, ensure_ascii=False))
+            try:
+                self.collect_garbage()
+            except Exception as exc:  # switched already: what is left over goes on the next write
+                log.warning("could not drop the old index files: %s", exc)
 
     def replace_policy(
         self,
@@ -247,101 +446,39 @@ class PolicyIndex:
         batch_size: int = 64,
     ) -> PolicyEntry:
         """Write `policy` beside the current version, then switch the manifest to it in one rename."""
-        manifest = self._read_manifest()
-        self.check_compatible(manifest)
-        built_with = f"{self.signature.embedding_model}|{self.signature.chunker_version}|{PARSER_VERSION}"
-        bank_hash = bank[2] if bank is not None else ""
-        key = hashlib.sha256(f"{policy.content_hash}|{built_with}|{bank_hash}".encode()).hexdigest()[:12]
-        name = collection_name(policy.policy_id, key)
-        client = self._chroma()
-        with contextlib.suppress(Exception):
-            client.delete_collection(name)
-        collection = client.create_collection(
-            name,
-            embedding_function=_ChromaEmbeddingAdapter(self._embeddings),
-            configuration={"hnsw": {"space": DISTANCE}},
-            metadata={"policy_id": policy.policy_id, "content_hash": policy.content_hash},
-        )
-        for start in range(0, len(chunks), batch_size):
-            batch = chunks[start : start + batch_size]
-            collection.add(
-                ids=[chunk.id for chunk in batch],
-                embeddings=[list(vector) for vector in vectors[start : start + batch_size]],
-                documents=[chunk.embed_text for chunk in batch],
-                metadatas=[{"paragraph_id": chunk.paragraph_id, "window": chunk.window} for chunk in batch],
-            )
-            if on_batch is not None:
-                on_batch(len(batch))
-        snapshot = f"policies/{policy.policy_id}-{key}.json"
-        atomic_write_text(self.root / snapshot, json.dumps(policy_to_json(policy), ensure_ascii=False))
-        if sentences is not None:
-            pairs, matrix = sentences
-            np.savez(
-                self.root / snapshot.replace(".json", ".sentences.npz"),
-                paragraph_ids=np.array([pid for pid, _ in pairs], dtype=str),
-                sentences=np.array([text for _, text in pairs], dtype=str),
-                vectors=matrix.astype(np.float32),
-            )
-        if bank is not None:
-            examples, bank_matrix, _ = bank
-            np.savez(
-                self.root / _bank_file(snapshot),
-                paragraph_ids=np.array([example.paragraph_id for example in examples], dtype=str),
-                questions=np.array([example.question for example in examples], dtype=str),
-                verdicts=np.array([example.verdict or "" for example in examples], dtype=str),
-                vectors=bank_matrix.astype(np.float32),
-            )
-        entry = PolicyEntry(
-            policy_id=policy.policy_id,
-            title=policy.title,
-            source_path=policy.source_path,
-            content_hash=policy.content_hash,
-            collection=name,
-            snapshot=snapshot,
-            paragraphs=len(policy.paragraphs),
-            chunks=len(chunks),
-            ingested_at=time.time(),
-            parser_version=PARSER_VERSION,
-            bank_hash=bank_hash,
-            bank_questions=len(bank[0]) if bank is not None else 0,
-            numbering=policy.report.numbering if policy.report else "",
-            text_coverage=round(policy.report.coverage, 4) if policy.report else 1.0,
-        )
-        manifest = self._read_manifest()
-        manifest["format"] = MANIFEST_FORMAT
-        manifest["signature"] = asdict(self.signature)
-        manifest.setdefault("policies", {})[policy.policy_id] = asdict(entry)
-        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False))
-        self.collect_garbage()
+        with self.writing():
+            self.check_compatible()
+            entry = self.write_policy(policy, chunks, vectors, sentences, bank, on_batch, batch_size)
+            self.commit([entry])
         return entry
 
-    def remove_all(self) -> None:
-        """Forget every policy (used by --rebuild); collections are dropped after the manifest is cleared."""
-        if self.manifest_path.exists():
-            self.manifest_path.unlink()
-        self.collect_garbage()
-
     def collect_garbage(self) -> None:
-        """Drop collections and snapshots the manifest no longer points at (old versions, crashed builds)."""
+        """Drop what the manifest no longer names: old collections, their orphaned segment folders, old and
+        half-written files, a vector store set aside by a rebuild. Only a writer (holding the lock) calls it."""
         manifest = self._read_manifest()
-        live = {entry["collection"] for entry in manifest.get("policies", {}).values()}
-        live_files = set()
-        for entry in manifest.get("policies", {}).values():
-            live_files.add(entry["snapshot"])
-            live_files.add(entry["snapshot"].replace(".json", ".sentences.npz"))
-            live_files.add(_bank_file(entry["snapshot"]))
-        client = self._chroma()
-        for collection in client.list_collections():
-            name = collection if isinstance(collection, str) else collection.name
-            if name.startswith(COLLECTION_PREFIX) and name not in live:
-                with contextlib.suppress(Exception):
-                    client.delete_collection(name)
+        entries = [PolicyEntry(**entry) for entry in manifest.get("policies", {}).values()]
+        live = {entry.collection for entry in entries}
+        live_files = {path for entry in entries for path in (entry.snapshot, *entry.checksums)}
+        with self._write_errors():
+            store = self._store()
+            for collection in store.list_collections():
+                name = collection if isinstance(collection, str) else collection.name
+                if name.startswith(COLLECTION_PREFIX) and name not in live:
+                    with contextlib.suppress(Exception):
+                        store.delete_collection(name)
+        for folder in orphan_segment_folders(self.root / "chroma"):
+            shutil.rmtree(folder, ignore_errors=True)
         policies_dir = self.root / "policies"
         if policies_dir.exists():
             for path in policies_dir.iterdir():
                 if f"policies/{path.name}" not in live_files:
                     with contextlib.suppress(OSError):
                         path.unlink()
+        for path in self.root.glob(f".{self.manifest_path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        for path in self.root.glob(f"{DAMAGED_CHROMA_PREFIX}*"):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _bank_file(snapshot: str) -> str:
@@ -352,39 +489,6 @@ def collection_name(policy_id: str, key: str) -> str:
     """Chroma wants 3-63 chars of [a-zA-Z0-9._-], starting and ending alphanumeric."""
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", policy_id).strip("-._")[:40] or "policy"
     return f"{COLLECTION_PREFIX}{slug}-{key}"
-
-
-def policy_to_json(policy: ParsedPolicy) -> dict[str, Any]:
-    return asdict(policy)
-
-
-def policy_from_json(data: dict[str, Any]) -> ParsedPolicy:
-    paragraphs = tuple(
-        Paragraph(
-            id=item["id"],
-            heading_path=tuple(item["heading_path"]),
-            text=item["text"],
-            span=(int(item["span"][0]), int(item["span"][1])),
-            page=item.get("page"),
-        )
-        for item in data["paragraphs"]
-    )
-    contacts = tuple(
-        Contact(
-            role=item["role"],
-            detail=item.get("detail", ""),
-            paragraph_ids=tuple(item.get("paragraph_ids", ())),
-        )
-        for item in data.get("contacts", ())
-    )
-    return ParsedPolicy(
-        policy_id=data["policy_id"],
-        title=data["title"],
-        source_path=data["source_path"],
-        content_hash=data["content_hash"],
-        paragraphs=paragraphs,
-        contacts=contacts,
-    )
 
 
 def read_manifest(root: Path) -> dict[str, Any]:

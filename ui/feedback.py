@@ -19,6 +19,7 @@ from pathlib import Path
 from core.types import Answer
 
 SECONDS_PER_DAY = 86_400
+BUSY_TIMEOUT_S = 10.0  # how long a write waits for another writer before giving up
 UP, DOWN = 1, 0
 
 _SCHEMA = """
@@ -130,21 +131,30 @@ def filter_rows(
 
 
 class FeedbackStore:
-    """The SQLite file; each call opens its own connection (Streamlit runs scripts on several threads)."""
+    """The SQLite file; each call opens its own connection (Streamlit runs scripts on several threads).
+
+    The database keeps a write-ahead log and every call is one transaction, so a process killed mid-write
+    loses at most that write and readers never wait for a writer.
+    """
 
     def __init__(self, path: Path, retention_days: int, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self.retention_days = retention_days
         self.clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as db:
+            db.execute("PRAGMA journal_mode=WAL")  # stored in the file: every later connection uses it
         with self._connect() as db:
             db.execute(_SCHEMA)
         self.purged = self.purge()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path)) as db, db:
-            yield db
+        """A connection whose block is one transaction: committed when it ends, rolled back on an error."""
+        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as db:
+            db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a crash never corrupts, at worst loses the last write
+            with db:
+                yield db
 
     def purge(self) -> int:
         """Delete rows older than the retention period; returns how many went."""
