@@ -196,7 +196,7 @@ def already_indexed(policies: Sequence[ParsedPolicy], settings: Settings) -> lis
     built = manifest.get("signature", {})
     if built.get("embedding_model") != settings.embedding_model or built.get("chunker_version") != CHUNKER_VERSION:
         return None
-    index = PolicyIndex(settings.index_dir, IndexSignature(**built))
+    index = PolicyIndex(settings.index_dir, IndexSignature(**built), chroma_url=settings.chroma_url)
     reports = []
     for policy in policies:
         started = time.perf_counter()
