@@ -63,7 +63,8 @@ def parse_file(path: Path, settings: Settings, policy_id: str | None = None) -> 
 
 def parse_document(document: SourceDocument, policy_id: str) -> ParsedPolicy:
     policy = parse_policy(document, policy_id)
-    if not policy.paragraphs:
+    # A policy of one-character lines has paragraphs but no sentence to quote (and crashed ingest).
+    if not any(split_sentences(paragraph.text) for paragraph in policy.paragraphs):
         raise InputError(
             f"{Path(document.path).name} has no paragraphs or headings we can cite: check it is the policy text."
         )
