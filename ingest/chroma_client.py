@@ -4,10 +4,16 @@ Chroma keeps one engine per folder in a process-wide table that is not safe to f
 eight Streamlit sessions opening the index at once raised `Could not connect to tenant default_tenant`,
 `'RustBindingsAPI' object has no attribute 'bindings'` or a `KeyError` in most of their first asks. Every
 client is therefore built here, once, under a lock, and shared. Telemetry is off for both kinds.
+
+On a server, each index folder gets its own Chroma database (named from the folder's path): an index drops
+the collections its manifest no longer names, so two indexes sharing one database (a second school, a
+corpus eval's scratch index) would delete each other's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import threading
 from pathlib import Path
@@ -26,7 +32,7 @@ _clients: dict[tuple[str, str], Any] = {}
 
 def chroma_client(path: Path, url: str | None = None) -> Any:
     """The shared client for a Chroma server at `url` when given, else for the embedded store in `path`."""
-    key = ("url", url.rstrip("/")) if url else ("path", str(path.resolve()))
+    key = (url.rstrip("/"), database_name(path)) if url else ("", str(path.resolve()))
     client = _clients.get(key)
     if client is not None:
         return client
@@ -38,10 +44,10 @@ def chroma_client(path: Path, url: str | None = None) -> Any:
     return client
 
 
-def _settings() -> Any:
+def _settings(**server: Any) -> Any:
     from chromadb.config import Settings as ChromaSettings
 
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False, **server)
 
 
 def _persistent_client(path: Path) -> Any:
@@ -64,13 +70,33 @@ def _http_client(url: str, path: Path) -> Any:
         port = parts.port or DEFAULT_PORTS[parts.scheme]
     except ValueError as exc:
         raise PolicyQAError(f"POLICYQA_CHROMA_URL {url!r} has no valid port: give one like :8000.") from exc
+    host, ssl, database = parts.hostname, parts.scheme == "https", database_name(path)
     try:
-        client = chromadb.HttpClient(host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=_settings())
-        client.heartbeat()
+        chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_settings()).heartbeat()
     except Exception as exc:  # chromadb raises ValueError or httpx errors; all mean nobody answers
+        folder = path.with_name("chroma-server")
         raise PolicyQAError(
-            f"No Chroma server answers at {url}: start it with `chroma run --path {path} --port {port}` "
+            f"No Chroma server answers at {url}: start it with `chroma run --path {folder} --port {port}` "
             "or unset POLICYQA_CHROMA_URL."
         ) from exc
-    log.info("using the Chroma server at %s", url)
-    return client
+    admin = chromadb.AdminClient(
+        _settings(
+            chroma_api_impl="chromadb.api.fastapi.FastAPI",
+            chroma_server_host=host,
+            chroma_server_http_port=port,
+            chroma_server_ssl_enabled=ssl,
+        )
+    )
+    try:
+        admin.get_database(database)
+    except Exception:  # not there yet (another process may be creating it at this moment)
+        with contextlib.suppress(Exception):
+            admin.create_database(database)
+        admin.get_database(database)
+    log.info("using database %s of the Chroma server at %s", database, url)
+    return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_settings(), database=database)
+
+
+def database_name(path: Path) -> str:
+    """The server database for the index in `path`: every process using that folder uses the same one."""
+    return "policyqa-" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
