@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from cli.main import app
 from core.config import PROJECT_ROOT
 from tests.chroma_server import chroma_server_fixture  # noqa: F401 - the chroma_server fixture
 from tests.conftest import RIVERSIDE_GOLD, RIVERSIDE_POLICY
+from tests.fakes import HashingEmbeddings
 
 QUESTIONS = 8
 
@@ -71,3 +75,17 @@ def test_two_processes_ask_one_server_and_answer_as_the_embedded_index(chroma_se
     assert _answers(tmp_path / "served-1.jsonl") == expected
     assert _answers(tmp_path / "served-2.jsonl") == expected
     print(f"server mode: ingest and three asking processes in {time.perf_counter() - started:.1f} s")
+
+
+def test_ingest_with_no_server_at_the_url_says_how_to_start_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr("assistant.runtime.load_embeddings", lambda settings: HashingEmbeddings())
+    monkeypatch.setenv("POLICYQA_CHROMA_URL", f"http://127.0.0.1:{port}")
+    result = CliRunner().invoke(app, ["ingest", str(RIVERSIDE_POLICY)])
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert f"No Chroma server answers at http://127.0.0.1:{port}: start it with `chroma run --path" in message
+    assert "or unset POLICYQA_CHROMA_URL" in message and "Traceback" not in result.output
+    assert not (Path(os.environ["POLICYQA_HOME"]) / "index" / "manifest.json").exists()
