@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,9 @@ from ingest.contacts import contacts_for
 from ingest.store import PolicyEntry, PolicyIndex
 
 log = logging.getLogger(__name__)
+# Streamlit serves each session from its own thread and shares one Assistant: opening the index and
+# building a policy's retriever happen once, under this lock (re-entrant: load() opens the index).
+_LOAD_LOCK = threading.RLock()
 
 # Calibrated on the dev split of the bundled policy (see `policyqa eval --calibrate` and README).
 DEFAULT_RELEVANCE_FLOOR = -0.02  # `policyqa eval --calibrate` on the dev split
@@ -93,10 +97,14 @@ class Assistant:
     # --- loading ---------------------------------------------------------------------------------------
     @property
     def index(self) -> PolicyIndex:
+        """Opened once, by whichever thread asks first; the others wait for it (see _LOAD_LOCK)."""
         if self._index is None:
-            from assistant.runtime import open_index
+            with _LOAD_LOCK:
+                if self._index is None:
+                    from assistant.runtime import open_index
 
-            self._index, self._embeddings = open_index(self.settings, self._embeddings)
+                    index, self._embeddings = open_index(self.settings, self._embeddings)
+                    self._index = index
         return self._index
 
     @property
@@ -110,25 +118,30 @@ class Assistant:
         return self.index.policies()
 
     def load(self, policy_id: str | None = None) -> _Loaded:
+        """A policy's retriever, built once per indexed version however many threads ask for it at once."""
         entry = self.index.entry(policy_id)
         cached = self._loaded.get(entry.policy_id)
         if cached is not None and cached.entry == entry:
             return cached
-        policy = self.index.load_policy(entry)
-        dense: DenseSearch = ChromaDenseSearch(self.index.collection(entry.collection))
-        retriever = Retriever(
-            policy,
-            dense,
-            self.embeddings,
-            self.vocabulary,
-            self.index.load_sentence_vectors(entry),
-            self.weights,
-            self.index.load_bank_vectors(entry),
-        )
-        off_topic = OffTopicDetector.for_policy(self.embeddings, retriever.sentence_vectors)
-        loaded = _Loaded(entry=entry, policy=policy, retriever=retriever, off_topic=off_topic)
-        self._loaded[entry.policy_id] = loaded
-        return loaded
+        with _LOAD_LOCK:
+            cached = self._loaded.get(entry.policy_id)
+            if cached is not None and cached.entry.content_hash == entry.content_hash:
+                return cached
+            policy = self.index.load_policy(entry)
+            dense: DenseSearch = ChromaDenseSearch(self.index.collection(entry.collection))
+            retriever = Retriever(
+                policy,
+                dense,
+                self.embeddings,
+                self.vocabulary,
+                self.index.load_sentence_vectors(entry),
+                self.weights,
+                self.index.load_bank_vectors(entry),
+            )
+            off_topic = OffTopicDetector.for_policy(self.embeddings, retriever.sentence_vectors)
+            loaded = _Loaded(entry=entry, policy=policy, retriever=retriever, off_topic=off_topic)
+            self._loaded[entry.policy_id] = loaded
+            return loaded
 
     def policy(self, policy_id: str | None = None) -> ParsedPolicy:
         return self.load(policy_id).policy

@@ -21,7 +21,9 @@ def open_index(
     from ingest.pipeline import signature_for
 
     embeddings = embeddings or load_embeddings(settings)
-    index = PolicyIndex(settings.index_dir, signature_for(embeddings, settings), embeddings)
+    index = PolicyIndex(
+        settings.index_dir, signature_for(embeddings, settings), embeddings, chroma_url=settings.chroma_url
+    )
     if check:
         index.check_compatible()
     return index, embeddings

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="Passages (paragraphs, sentences, bank questions) one policy may need embedded: 3-5 minutes "
         "on 2 CPU cores at the measured 60-120 a second. A larger policy is refused before anything is written.",
     )
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server, e.g. `http://127.0.0.1:8000` (`chroma run --path ... --port 8000`), shared by "
+        "several app processes; unset, the index is embedded in the home folder.",
+    )
     top_k: int = 10
     not_covered_threshold: float | None = Field(
         default=None, description="Override the calibrated relevance floor below which we abstain."

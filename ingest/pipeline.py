@@ -63,7 +63,8 @@ def parse_file(path: Path, settings: Settings, policy_id: str | None = None) -> 
 
 def parse_document(document: SourceDocument, policy_id: str) -> ParsedPolicy:
     policy = parse_policy(document, policy_id)
-    if not policy.paragraphs:
+    # A policy of one-character lines has paragraphs but no sentence to quote (and crashed ingest).
+    if not any(split_sentences(paragraph.text) for paragraph in policy.paragraphs):
         raise InputError(
             f"{Path(document.path).name} has no paragraphs or headings we can cite: check it is the policy text."
         )
@@ -260,7 +261,7 @@ def already_indexed(policies: Sequence[ParsedPolicy], settings: Settings) -> lis
     built = manifest.get("signature", {})
     if built.get("embedding_model") != settings.embedding_model or built.get("chunker_version") != CHUNKER_VERSION:
         return None
-    index = PolicyIndex(settings.index_dir, IndexSignature(**built))
+    index = PolicyIndex(settings.index_dir, IndexSignature(**built), chroma_url=settings.chroma_url)
     reports = []
     for policy in policies:
         started = time.perf_counter()

@@ -134,10 +134,17 @@ class _ChromaEmbeddingAdapter:
 class PolicyIndex:
     """Read and write access to the index folder. Pass the same signature you embed with."""
 
-    def __init__(self, root: Path, signature: IndexSignature, embeddings: Embeddings | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        signature: IndexSignature,
+        embeddings: Embeddings | None = None,
+        chroma_url: str | None = None,
+    ) -> None:
         self.root = root
         self.signature = signature
         self._embeddings = embeddings
+        self.chroma_url = chroma_url  # a Chroma server's; the manifest and snapshots stay under `root`
         self._client: Any = None
         self._writing = False
 
@@ -191,15 +198,12 @@ class PolicyIndex:
 
     # --- chroma ---------------------------------------------------------------------------------------
     def _chroma(self) -> Any:
+        """The process's one client for this index: a Chroma server's when `chroma_url` is set."""
         if self._client is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
+            from ingest.chroma_client import chroma_client
 
             self.root.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.root / "chroma"),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-            )
+            self._client = chroma_client(self.root / "chroma", self.chroma_url)
         return self._client
 
     def _store(self) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 import streamlit as st
@@ -16,10 +17,12 @@ NOT_SET = (
 
 
 def password_matches(settings: Settings, typed: str) -> bool:
+    """Compared in constant time, as digests of equal length so that not even the length leaks; the password
+    and what was typed are never logged."""
     if settings.admin_password is None or not typed:
         return False
-    expected = settings.admin_password.get_secret_value().encode("utf-8")
-    return hmac.compare_digest(expected, typed.encode("utf-8"))
+    expected = hashlib.sha256(settings.admin_password.get_secret_value().encode("utf-8", "surrogatepass")).digest()
+    return hmac.compare_digest(expected, hashlib.sha256(typed.encode("utf-8", "surrogatepass")).digest())
 
 
 def admin_gate(settings: Settings, key: str, purpose: str) -> bool:

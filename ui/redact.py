@@ -1,7 +1,8 @@
 """Remove what identifies a person from text users type, before it is stored.
 
 Emails, phone numbers and names are replaced by `[email]`, `[phone]` and `[name]`. Names are found by
-a title (Mr, Mrs, Ms, Miss, Dr...), by "my name is X", and as runs of two or more capitalised words
+a title (Mr, Mrs, Ms, Miss, Dr...), by "my name is X", as a capitalised word after "ask" or "tell"
+("I'll ask Sarah about it"), and as runs of two or more capitalised words
 that are not known roles, places in the policy or product names ("Sarah Jones" goes, "Deputy Head",
 "Microsoft Teams" and "Governing Board" stay).
 """
@@ -25,6 +26,7 @@ _SELF_NAMED = re.compile(
     r"(\s+[A-Za-z][A-Za-z'’-]*)?"
 )
 _INTRODUCED = re.compile(rf"\b((?i:this is|call me|i am|i'm|i’m|it's|it’s))\s+({_WORD}(?:\s+{_WORD})?)")
+_ADDRESSED = re.compile(rf"\b((?i:ask|asked|asking|asks|tell|told|telling|tells))\s+({_WORD})(\s+{_WORD})?")
 _CAPITALISED_RUN = re.compile(rf"\b{_WORD}(?:\s+{_WORD})+\b")
 
 # Capitalised words that are not names: sentence starts, roles, bodies, days, months and products.
@@ -57,6 +59,7 @@ def redact(text: str, known_terms: Iterable[str] = ()) -> str:
     text = _TITLE.sub(NAME, text)
     text = _SELF_NAMED.sub(lambda m: _self_named(m, known), text)
     text = _INTRODUCED.sub(lambda m: _introduced(m, known), text)
+    text = _ADDRESSED.sub(lambda m: _addressed(m, known), text)
     return _CAPITALISED_RUN.sub(lambda m: _names_in_run(m.group(0), known), text)
 
 
@@ -77,6 +80,16 @@ def _introduced(match: re.Match[str], known: frozenset[str] | set[str]) -> str:
     """ "This is Sarah", "I'm Tom": a capitalised word after an introduction is a name unless known."""
     first = match.group(2).split()[0].lower()
     return match.group(0) if first in known else f"{match.group(1)} {NAME}"
+
+
+def _addressed(match: re.Match[str], known: frozenset[str] | set[str]) -> str:
+    """ "ask Sarah", "told Tom Hughes": a capitalised word someone is asked or told is a name unless known
+    (a role, a product); a second capitalised word after it is the surname unless known ("ask Sarah Monday")."""
+    if match.group(2).lower() in known:
+        return match.group(0)
+    rest = match.group(3) or ""
+    keep = rest if rest and rest.strip().lower() in known else ""
+    return f"{match.group(1)} {NAME}{keep}"
 
 
 def _names_in_run(run: str, known: frozenset[str] | set[str]) -> str:
