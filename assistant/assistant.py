@@ -6,7 +6,6 @@ loaded once per Assistant and can be passed in (tests pass fakes).
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
 import time
@@ -33,11 +32,6 @@ from core.text import split_sentences
 from core.types import Answer, AnswerSentence, Citation, Contact, ParsedPolicy
 from ingest.contacts import contacts_for
 from ingest.store import PolicyEntry, PolicyIndex
-
-log = logging.getLogger(__name__)
-# Streamlit serves each session from its own thread and shares one Assistant: opening the index and
-# building a policy's retriever happen once, under this lock (re-entrant: load() opens the index).
-_LOAD_LOCK = threading.RLock()
 
 # Calibrated on the dev split of the bundled policy (see `policyqa eval --calibrate` and README).
 DEFAULT_RELEVANCE_FLOOR = -0.02  # `policyqa eval --calibrate` on the dev split
@@ -82,6 +76,8 @@ class Assistant:
         self._index = index
         self.vocabulary = vocabulary or load_vocabulary()
         self._loaded: dict[str, _Loaded] = {}
+        # sessions share one Assistant: the index, the model and each policy's retriever load once, under it
+        self._load_lock = threading.RLock()
         self._chat_model: object | None = None
         override = settings.not_covered_threshold
         model = settings.embedding_model
@@ -97,9 +93,9 @@ class Assistant:
     # --- loading ---------------------------------------------------------------------------------------
     @property
     def index(self) -> PolicyIndex:
-        """Opened once, by whichever thread asks first; the others wait for it (see _LOAD_LOCK)."""
+        """Opened once, by whichever thread asks first; the others wait for it."""
         if self._index is None:
-            with _LOAD_LOCK:
+            with self._load_lock:
                 if self._index is None:
                     from assistant.runtime import open_index
 
@@ -123,9 +119,9 @@ class Assistant:
         cached = self._loaded.get(entry.policy_id)
         if cached is not None and cached.entry == entry:
             return cached
-        with _LOAD_LOCK:
+        with self._load_lock:
             cached = self._loaded.get(entry.policy_id)
-            if cached is not None and cached.entry.content_hash == entry.content_hash:
+            if cached is not None and cached.entry == entry:
                 return cached
             policy = self.index.load_policy(entry)
             dense: DenseSearch = ChromaDenseSearch(self.index.collection(entry.collection))

@@ -80,7 +80,10 @@ def _run_one(
 
     policy_id = document.stem
     with tempfile.TemporaryDirectory(prefix="policyqa-corpus-") as home:
-        fresh = settings.model_copy(update={"home": Path(home), "questions_dir": Path(home) / "no-bank"})
+        # a fresh embedded index, even when the user's settings point at a Chroma server
+        fresh = settings.model_copy(
+            update={"home": Path(home), "questions_dir": Path(home) / "no-bank", "chroma_url": None}
+        )
         index, _ = open_index(fresh, embeddings)
         ingest_policy(parse_file(document, fresh, policy_id), index, embeddings, fresh)
         assistant = Assistant(fresh, embeddings=embeddings)

@@ -71,7 +71,7 @@ def held_out_examples(policy_file: Path, questions_dir: Path, embeddings: Embedd
     fold_of = {index: rank % FOLDS for rank, index in enumerate(order)}
     examples: list[Asked] = []
     for fold in range(FOLDS):
-        fold_settings = settings.model_copy(update={"home": workdir / f"{policy.policy_id}-{fold}"})
+        fold_settings = settings.model_copy(update={"home": workdir / f"{policy.policy_id}-{fold}", "chroma_url": None})
         index, fold_embeddings = open_index(fold_settings, embeddings)
         kept = tuple(q for i, q in enumerate(bank) if fold_of[i] != fold)
         ingest_policy(policy, index, fold_embeddings, fold_settings, bank=kept)

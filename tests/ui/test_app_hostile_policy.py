@@ -78,11 +78,6 @@ def test_the_ask_page_shows_a_hostile_paragraph_as_text(hostile_home: Path) -> N
     _assert_shown_as_text(at)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/components.py shows a citation's heading unescaped in st.caption and the st.expander label, "
-    "so a Markdown link in a heading is live: wrap the heading in escape_markdown there",
-)
 def test_the_ask_page_shows_a_hostile_heading_as_text(hostile_home: Path) -> None:
     at = new_app("hostile").run()
     at.chat_input[0].set_value(WHO).run()
