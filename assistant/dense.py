@@ -6,6 +6,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from core.errors import IndexUnavailableError
+from ingest.chroma_upkeep import first_line, is_chroma_error
+
 
 class DenseSearch(Protocol):
     def search(self, query_vector: list[float], limit: int) -> dict[str, float]:
@@ -19,11 +22,19 @@ class ChromaDenseSearch:
         self._count = int(collection.count())
 
     def search(self, query_vector: list[float], limit: int) -> dict[str, float]:
-        result = self._collection.query(
-            query_embeddings=[query_vector],
-            n_results=max(1, min(limit, self._count)),
-            include=["metadatas", "distances"],
-        )
+        try:
+            result = self._collection.query(
+                query_embeddings=[query_vector],
+                n_results=max(1, min(limit, self._count)),
+                include=["metadatas", "distances"],
+            )
+        except Exception as exc:  # the store is a file or a server: its failure is one sentence, not a traceback
+            if not (is_chroma_error(exc) or isinstance(exc, (ConnectionError, OSError)) or _is_http_error(exc)):
+                raise
+            raise IndexUnavailableError(
+                f"The policy index stopped answering ({first_line(exc)}): try again; if it goes on, check the "
+                "Chroma server named by POLICYQA_CHROMA_URL, or run `policyqa ingest --rebuild`."
+            ) from exc
         best: dict[str, float] = {}
         for metadata, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
             paragraph_id = str(metadata["paragraph_id"])
@@ -47,3 +58,8 @@ class MatrixDenseSearch:
             paragraph_id = self._ids[int(position)]
             best.setdefault(paragraph_id, float(similarities[position]))
         return best
+
+
+def _is_http_error(exc: BaseException) -> bool:
+    """A failed request to a Chroma server (httpx's errors, without importing httpx here)."""
+    return any(cls.__module__.startswith(("httpx", "httpcore")) for cls in type(exc).__mro__)

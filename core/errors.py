@@ -39,3 +39,7 @@ class IndexWriteError(PolicyQAError):
 
 class IndexBusyError(PolicyQAError):
     """Another process is writing the same index."""
+
+
+class IndexUnavailableError(PolicyQAError):
+    """The vector store stopped answering mid-session (a Chroma server gone, a store file taken away)."""
