@@ -50,6 +50,12 @@ _NOT_A_SUBJECT = re.compile(
 # a person by the shape of the noun (user, manager, employee, contractor, scientist, consultant...)
 _AGENT_NOUN = re.compile(r"(?:er|or|ee|ist|ian|ant|ent|person|people|staff|team|you|one|body)s?$", re.I)
 _NOT_A_RULE = re.compile(r"^be\s+(?:found|seen|read|located|viewed|obtained|accessed at)\b", re.I)
+# "may constitute / can lead to / may result in": what may happen, not what staff may do
+_EPISTEMIC_VERB = re.compile(
+    r"^(?:constitute|result|lead|cause|amount|mean|vary|differ|happen|occur|arise|affect|include|involve|"
+    r"contain|reflect|indicate|suggest|appear|seem|become|bring)s?\b",
+    re.I,
+)
 _DEFINITE = re.compile(r"^(?:the|this|that|a|an|our|its)\s", re.I)
 _DUTY_MODALS = re.compile(r"^(?:must|shall|need|needs|ha(?:ve|s) to|(?:is|are) (?:required|expected|obliged))", re.I)
 _ADVICE_MODALS = re.compile(r"^should", re.I)
@@ -92,9 +98,9 @@ def rule_question(sentence: str) -> str | None:
     subject = match["subject"]
     verb = match["verb"].lower()
     action = _action(verb + match["rest"])
-    if not action or _NOT_A_RULE.match(action):
-        return None
     modal = match["modal"].lower()
+    if not action or _NOT_A_RULE.match(action) or (modal in {"may", "can"} and _EPISTEMIC_VERB.match(action)):
+        return None
     negated = bool(match["negation"]) or modal == "cannot"
     personal = verb not in {"be", "been"} and _is_personal(subject)  # a passive keeps its subject
     if personal:

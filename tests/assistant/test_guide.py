@@ -81,6 +81,7 @@ def test_a_rule_becomes_the_question_staff_would_ask(rule: str, question: str) -
     [
         "This policy applies to all staff.",
         "A summary can be found in Appendix B.",
+        "Inappropriate use of these facilities may constitute a disciplinary offence.",
         "What is written in an email may have to be disclosed.",
         "A clear statement that reporters may submit a report anonymously.",
         "Staff must ensure that " + "very " * 20 + "long actions are avoided.",
