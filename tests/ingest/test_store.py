@@ -82,7 +82,10 @@ def test_index_built_with_another_model_is_refused_with_the_rebuild_command(
         _index(settings, fake_embeddings)
 
 
-def test_manifest_records_model_dimension_chunker_distance_and_hash(settings: Settings, fake_embeddings) -> None:
+def test_manifest_records_model_dimension_chunker_distance_backend_and_hash(
+    settings: Settings, fake_embeddings
+) -> None:
+    settings = settings.model_copy(update={"embedding_backend": "onnx"})
     index, embeddings = _index(settings, fake_embeddings)
     policy = parse_document(SourceDocument("p.txt", SMALL), "p")
     ingest_policy(policy, index, embeddings, settings)
@@ -92,6 +95,7 @@ def test_manifest_records_model_dimension_chunker_distance_and_hash(settings: Se
         "dimension": 64,
         "chunker_version": "paragraph-windows-1",
         "distance": "cosine",
+        "embedding_backend": "onnx",
     }
     assert manifest["policies"]["p"]["content_hash"] == policy.content_hash
 
