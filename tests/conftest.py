@@ -44,6 +44,17 @@ def fake_embeddings() -> HashingEmbeddings:
 
 @pytest.fixture(scope="session")
 def real_embeddings():
+    """The packaged model on the runtime `policyqa` picks by default (onnx when its package is installed), so the
+    index it builds opens under the default settings (the UI's, the CLI's)."""
+    from core.config import DEFAULT_EMBEDDING_MODEL
+    from ingest.embeddings import load_embeddings
+
+    return load_embeddings(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL, embedding_backend="auto"))
+
+
+@pytest.fixture(scope="session")
+def torch_embeddings():
+    """The packaged model on sentence-transformers (torch), the reference the ONNX runtime is held to."""
     from ingest.embeddings import SentenceTransformerEmbeddings
 
     return SentenceTransformerEmbeddings()

@@ -77,11 +77,11 @@ def onnx_embeddings() -> OnnxEmbeddings:
 
 
 @pytest.mark.slow
-def test_onnx_vectors_match_the_full_model(onnx_embeddings: OnnxEmbeddings, real_embeddings) -> None:
+def test_onnx_vectors_match_the_full_model(onnx_embeddings: OnnxEmbeddings, torch_embeddings) -> None:
     sentences = _policy_sentences()
     assert len(sentences) == 50
     onnx = np.asarray(onnx_embeddings.embed_documents(sentences))
-    torch = np.asarray(real_embeddings.embed_documents(sentences))
+    torch = np.asarray(torch_embeddings.embed_documents(sentences))
     assert onnx.shape == torch.shape == (50, onnx_embeddings.dimension) and onnx_embeddings.dimension == 384
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
     cosines = (onnx * torch).sum(axis=1)
@@ -95,11 +95,11 @@ def test_onnx_vectors_match_the_full_model(onnx_embeddings: OnnxEmbeddings, real
 
 
 @pytest.mark.slow
-def test_onnx_counts_tokens_as_the_full_model_does(onnx_embeddings: OnnxEmbeddings, real_embeddings) -> None:
+def test_onnx_counts_tokens_as_the_full_model_does(onnx_embeddings: OnnxEmbeddings, torch_embeddings) -> None:
     texts = [*_policy_sentences(), "", "naïve café — “quoted” emoji 🙂", "x" * 3000]
-    assert [onnx_embeddings.count_tokens(t) for t in texts] == [real_embeddings.count_tokens(t) for t in texts]
+    assert [onnx_embeddings.count_tokens(t) for t in texts] == [torch_embeddings.count_tokens(t) for t in texts]
     assert max(onnx_embeddings.count_tokens(t) for t in texts) > onnx_embeddings.max_tokens, "none passes the limit"
-    assert onnx_embeddings.max_tokens == real_embeddings.max_tokens == 256
+    assert onnx_embeddings.max_tokens == torch_embeddings.max_tokens == 256
 
 
 @pytest.mark.slow
