@@ -9,7 +9,7 @@ from ingest.store import PolicyIndex
 
 
 def load_embeddings(settings: Settings) -> Embeddings:
-    """The model on the runtime settings.embedding_backend picks: onnx by default, so no torch import."""
+    """The model on the runtime settings.embedding_backend picks (onnx imports no torch)."""
     from ingest.embeddings import load_embeddings as load
 
     return load(settings)

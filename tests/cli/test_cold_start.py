@@ -1,4 +1,5 @@
-"""The default `policyqa ask` runs the packaged model on onnxruntime: a fresh process never imports torch."""
+"""With the onnx backend `policyqa ingest` and `ask` run the packaged model on onnxruntime: a fresh process
+never imports torch."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def _policyqa(home: Path, *args: str) -> tuple[str, list[str]]:
     env.update(
         POLICYQA_HOME=str(home),
         POLICYQA_QUESTIONS_DIR=str(home / "no-bank"),
+        POLICYQA_EMBEDDING_BACKEND="onnx",
         PYTHONPATH=str(PROJECT_ROOT),
         HF_HUB_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
@@ -59,7 +61,7 @@ def _policyqa(home: Path, *args: str) -> tuple[str, list[str]]:
 
 
 @pytest.mark.slow
-def test_the_default_ingest_and_ask_never_import_torch(tmp_path: Path) -> None:
+def test_ingest_and_ask_on_onnx_never_import_torch(tmp_path: Path) -> None:
     policy = tmp_path / "passwords.txt"
     policy.write_text(TINY, encoding="utf-8")
     home = tmp_path / "home"
