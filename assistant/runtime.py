@@ -9,9 +9,10 @@ from ingest.store import PolicyIndex
 
 
 def load_embeddings(settings: Settings) -> Embeddings:
-    from ingest.embeddings import SentenceTransformerEmbeddings
+    """The model on the runtime settings.embedding_backend picks (onnx imports no torch)."""
+    from ingest.embeddings import load_embeddings as load
 
-    return SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_batch_size)
+    return load(settings)
 
 
 def open_index(

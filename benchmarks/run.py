@@ -17,16 +17,16 @@ from eval.metrics import percentile
 
 def main() -> None:
     from assistant.assistant import Assistant
-    from assistant.runtime import open_index
-    from ingest.embeddings import SentenceTransformerEmbeddings
+    from assistant.runtime import load_embeddings, open_index
     from ingest.pipeline import ingest_policy, parse_file
 
     results: dict[str, object] = {
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, python {platform.python_version()}"
     }
     started = time.perf_counter()
-    embeddings = SentenceTransformerEmbeddings()
+    embeddings = load_embeddings(Settings())
     results["model_load_s"] = round(time.perf_counter() - started, 2)
+    results["embedding_backend"] = getattr(embeddings, "backend", "")
     policy_path = PROJECT_ROOT / "data" / "policies" / "social-media-and-electronic-communications-policy.txt"
     with tempfile.TemporaryDirectory() as home:
         settings = Settings(home=Path(home))

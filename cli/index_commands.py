@@ -165,7 +165,8 @@ def policies(
             str(entry["paragraphs"]),
             str(entry["chunks"]),
             str(entry.get("bank_questions", 0)),
-            f"{signature.get('embedding_model')} ({signature.get('dimension')}-d)",
+            f"{signature.get('embedding_model')} ({signature.get('dimension')}-d, "
+            f"{signature.get('embedding_backend', 'torch')})",
             str(signature.get("distance")),
         )
     console.print(table)

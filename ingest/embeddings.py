@@ -1,4 +1,5 @@
-"""The packaged sentence-transformers model behind langchain's `Embeddings` interface, loaded offline."""
+"""The embedding model behind langchain's `Embeddings` interface, loaded offline: which runtime serves which
+model (`embedding_backend`), and the sentence-transformers (torch) one; the ONNX one is in onnx_embeddings."""
 
 from __future__ import annotations
 
@@ -10,10 +11,40 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from core.config import DEFAULT_EMBEDDING_MODEL, TUNED_EMBEDDING_MODEL, tuned_model_dir
+from core.config import DEFAULT_EMBEDDING_MODEL, TUNED_EMBEDDING_MODEL, Settings, tuned_model_dir
 from core.errors import PolicyQAError
+from ingest.onnx_embeddings import ONNX_MODELS, onnx_available
 
 log = logging.getLogger(__name__)
+
+BACKENDS = ("auto", "onnx", "torch")
+
+
+def embedding_backend(settings: Settings) -> str:
+    """`onnx` or `torch`: what will run settings.embedding_model, decided without loading (or importing) either."""
+    wanted = settings.embedding_backend.strip().lower()
+    if wanted not in BACKENDS:
+        raise PolicyQAError(
+            f"Unknown embedding backend {settings.embedding_backend!r}: set POLICYQA_EMBEDDING_BACKEND to auto, "
+            "onnx or torch."
+        )
+    if wanted == "onnx" and settings.embedding_model not in ONNX_MODELS:
+        raise PolicyQAError(
+            f"The onnx embedding backend serves only {DEFAULT_EMBEDDING_MODEL!r}, not {settings.embedding_model!r}: "
+            "set POLICYQA_EMBEDDING_BACKEND=torch (or auto)."
+        )
+    if wanted == "auto":
+        return "onnx" if settings.embedding_model in ONNX_MODELS and onnx_available() else "torch"
+    return wanted
+
+
+def load_embeddings(settings: Settings) -> Embeddings:
+    """The model settings ask for, on the runtime `embedding_backend` picks (torch is imported only for torch)."""
+    if embedding_backend(settings) == "onnx":
+        from ingest.onnx_embeddings import OnnxEmbeddings
+
+        return OnnxEmbeddings(settings.embedding_model, settings.embedding_batch_size)
+    return SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_batch_size)
 
 
 def resolve_model_path(model: str) -> Path:
@@ -43,6 +74,8 @@ def resolve_model_path(model: str) -> Path:
 
 class SentenceTransformerEmbeddings(Embeddings):
     """Normalised embeddings (so cosine = dot product) from a local model; never touches a hub."""
+
+    backend = "torch"
 
     def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 32) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"

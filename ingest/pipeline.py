@@ -17,6 +17,7 @@ from core.errors import IndexDamagedError, InputError
 from core.text import split_sentences
 from core.types import Chunk, ExampleQuestion, ParsedPolicy, SourceDocument
 from ingest.chunker import CHUNKER_VERSION, approximate_tokens, chunk_paragraphs
+from ingest.embeddings import embedding_backend
 from ingest.parser import parse_policy
 from ingest.question_bank import bank_hash, load_question_bank, question_bank_path
 from ingest.readers import SUPPORTED_SUFFIXES, read_document
@@ -75,7 +76,10 @@ def signature_for(embeddings: Embeddings, settings: Settings) -> IndexSignature:
     known = getattr(embeddings, "dimension", None)  # a getattr default would embed the probe every time
     dimension = int(known) if known is not None else len(embeddings.embed_query("dimension probe"))
     return IndexSignature(
-        embedding_model=settings.embedding_model, dimension=dimension, chunker_version=CHUNKER_VERSION
+        embedding_model=settings.embedding_model,
+        dimension=dimension,
+        chunker_version=CHUNKER_VERSION,
+        embedding_backend=getattr(embeddings, "backend", None) or embedding_backend(settings),
     )
 
 
@@ -259,9 +263,16 @@ def already_indexed(policies: Sequence[ParsedPolicy], settings: Settings) -> lis
 
     manifest = read_manifest(settings.index_dir)
     built = manifest.get("signature", {})
-    if built.get("embedding_model") != settings.embedding_model or built.get("chunker_version") != CHUNKER_VERSION:
+    if not built:
         return None
-    index = PolicyIndex(settings.index_dir, IndexSignature(**built), chroma_url=settings.chroma_url)
+    signature = IndexSignature(**built)
+    if (signature.embedding_model, signature.chunker_version, signature.embedding_backend) != (
+        settings.embedding_model,
+        CHUNKER_VERSION,
+        embedding_backend(settings),
+    ):
+        return None
+    index = PolicyIndex(settings.index_dir, signature, chroma_url=settings.chroma_url)
     reports = []
     for policy in policies:
         started = time.perf_counter()

@@ -18,7 +18,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,6 +67,12 @@ class IndexSignature:
     dimension: int
     chunker_version: str
     distance: str = DISTANCE
+    # what ran the model: its vectors differ slightly between runtimes; an index from before this was
+    # recorded was built by torch
+    embedding_backend: str = "torch"
+
+
+_SIGNATURE_DEFAULTS = {f.name: f.default for f in fields(IndexSignature) if f.default is not MISSING}
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ class PolicyIndex:
         manifest = self._read_manifest() if manifest is None else manifest
         if not manifest:
             return
-        built = manifest.get("signature", {})
+        built = {**_SIGNATURE_DEFAULTS, **manifest.get("signature", {})}
         wanted = asdict(self.signature)
         differences = [
             f"{key} {built.get(key)!r} (now {value!r})" for key, value in wanted.items() if built.get(key) != value

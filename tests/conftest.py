@@ -44,6 +44,18 @@ def fake_embeddings() -> HashingEmbeddings:
 
 @pytest.fixture(scope="session")
 def real_embeddings():
+    """The packaged model on the runtime `policyqa` uses by default, so the index it builds opens under the
+    default settings (the UI's, the CLI's)."""
+    from core.config import DEFAULT_EMBEDDING_MODEL
+    from ingest.embeddings import load_embeddings
+
+    default = Settings.model_fields["embedding_backend"].default  # not the developer's environment
+    return load_embeddings(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL, embedding_backend=default))
+
+
+@pytest.fixture(scope="session")
+def torch_embeddings():
+    """The packaged model on sentence-transformers (torch), the reference the ONNX runtime is held to."""
     from ingest.embeddings import SentenceTransformerEmbeddings
 
     return SentenceTransformerEmbeddings()

@@ -23,15 +23,15 @@ def load_settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
-def _embeddings(model: str, batch_size: int) -> Embeddings:
+def _embeddings(model: str, backend: str, batch_size: int) -> Embeddings:
     from assistant.runtime import load_embeddings
 
-    return load_embeddings(Settings(embedding_model=model, embedding_batch_size=batch_size))
+    return load_embeddings(Settings(embedding_model=model, embedding_backend=backend, embedding_batch_size=batch_size))
 
 
 @st.cache_resource(show_spinner="Opening the policy index…")
 def _assistant(settings_key: str, _settings: Settings) -> Assistant:
-    embeddings = _embeddings(_settings.embedding_model, _settings.embedding_batch_size)
+    embeddings = _embeddings(_settings.embedding_model, _settings.embedding_backend, _settings.embedding_batch_size)
     assistant = Assistant(_settings, embeddings=embeddings)
     assistant.index  # noqa: B018 - open (and check) the index now, not on the first question
     return assistant

@@ -82,7 +82,10 @@ def test_index_built_with_another_model_is_refused_with_the_rebuild_command(
         _index(settings, fake_embeddings)
 
 
-def test_manifest_records_model_dimension_chunker_distance_and_hash(settings: Settings, fake_embeddings) -> None:
+def test_manifest_records_model_dimension_chunker_distance_backend_and_hash(
+    settings: Settings, fake_embeddings
+) -> None:
+    settings = settings.model_copy(update={"embedding_backend": "onnx"})
     index, embeddings = _index(settings, fake_embeddings)
     policy = parse_document(SourceDocument("p.txt", SMALL), "p")
     ingest_policy(policy, index, embeddings, settings)
@@ -92,6 +95,7 @@ def test_manifest_records_model_dimension_chunker_distance_and_hash(settings: Se
         "dimension": 64,
         "chunker_version": "paragraph-windows-1",
         "distance": "cosine",
+        "embedding_backend": "onnx",
     }
     assert manifest["policies"]["p"]["content_hash"] == policy.content_hash
 
@@ -122,3 +126,41 @@ def test_signature_uses_the_known_dimension_without_embedding(settings: Settings
 
     fake_embeddings.embed_query = refuse  # type: ignore[method-assign]
     assert signature_for(fake_embeddings, settings).dimension == 64
+
+
+def test_an_index_built_on_another_backend_is_refused_with_the_rebuild_command(
+    settings: Settings, fake_embeddings
+) -> None:
+    """torch and onnx vectors differ slightly, so mixing them in one index is refused rather than blended."""
+    torch_settings = settings.model_copy(update={"embedding_backend": "torch"})
+    index, embeddings = _index(torch_settings, fake_embeddings)
+    ingest_policy(parse_document(SourceDocument("p.txt", SMALL), "p"), index, embeddings, torch_settings)
+    onnx_settings = settings.model_copy(update={"embedding_backend": "onnx"})
+    refusal = r"embedding_backend 'torch' \(now 'onnx'\).*policyqa ingest --rebuild"
+    with pytest.raises(IndexMismatchError, match=refusal):
+        _index(onnx_settings, fake_embeddings)
+    _index(torch_settings, fake_embeddings)  # the backend that built it still opens it
+
+
+def test_an_index_from_before_the_backend_was_recorded_counts_as_torch(settings: Settings, fake_embeddings) -> None:
+    torch_settings = settings.model_copy(update={"embedding_backend": "torch"})
+    index, embeddings = _index(torch_settings, fake_embeddings)
+    ingest_policy(parse_document(SourceDocument("p.txt", SMALL), "p"), index, embeddings, torch_settings)
+    manifest_path = settings.index_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["signature"]["embedding_backend"]
+    manifest_path.write_text(json.dumps(manifest))
+    assert _index(torch_settings, fake_embeddings)[0].entry("p").paragraphs == 2
+    with pytest.raises(IndexMismatchError, match="embedding_backend 'torch'"):
+        _index(settings.model_copy(update={"embedding_backend": "onnx"}), fake_embeddings)
+
+
+def test_a_changed_backend_is_not_reported_as_already_indexed(settings: Settings, fake_embeddings) -> None:
+    from ingest.pipeline import already_indexed
+
+    torch_settings = settings.model_copy(update={"embedding_backend": "torch"})
+    index, embeddings = _index(torch_settings, fake_embeddings)
+    policy = parse_document(SourceDocument("p.txt", SMALL), "p")
+    ingest_policy(policy, index, embeddings, torch_settings)
+    assert already_indexed([policy], torch_settings) is not None
+    assert already_indexed([policy], settings.model_copy(update={"embedding_backend": "onnx"})) is None
