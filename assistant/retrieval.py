@@ -9,7 +9,8 @@ the policy has a question bank, how close the question is to the bank's question
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -40,6 +41,12 @@ _HISTORY = re.compile(
 )
 
 
+RETRIEVAL_STAGES = ("embed", "dense_search", "lexical_search", "fusion", "rerank")
+"""The stages `Retriever.retrieve` times (ms): the question's expansion and embedding; the chunk search in
+the policy's Chroma collection with the in-memory sentence and bank-question products; BM25; the
+per-paragraph maxima and reciprocal-rank fusion; the cheap signals, the order and the result records."""
+
+
 @dataclass(frozen=True)
 class RetrievalWeights:
     rrf_k: float = 10.0
@@ -64,6 +71,7 @@ class Retrieval:
     named_ids: tuple[str, ...]
     sentence_similarities: np.ndarray
     bank_question_similarities: np.ndarray | None = None  # per bank question
+    timings_ms: dict[str, float] = field(default_factory=dict)  # per stage, see RETRIEVAL_STAGES
 
 
 class Retriever:
@@ -145,18 +153,22 @@ class Retriever:
         return expanded, np.asarray(self.embeddings.embed_query(expanded), dtype=np.float32)
 
     def retrieve(self, question: str, limit: int = 10) -> Retrieval:
+        clock = _StageClock()
         expanded, query_vector = self.embed_question(question)
+        clock.lap("embed")
         count = len(self.policy.paragraphs)
         dense = self.dense.search(query_vector.tolist(), limit=max(30, limit * 3))
         dense_scores = np.full(count, -1.0, dtype=np.float32)
         for paragraph_id, similarity in dense.items():
             if paragraph_id in self._position:
                 dense_scores[self._position[paragraph_id]] = similarity
-        bm25 = self.lexical.scores(expanded)
         sentence_similarities = self.sentence_similarities(query_vector)
+        question_similarities = self.bank_question_similarities(query_vector)
+        clock.lap("dense_search")
+        bm25 = self.lexical.scores(expanded)
+        clock.lap("lexical_search")
         best_sentence = self._best_sentence_per_paragraph(sentence_similarities)
         rankings = [dense_scores, bm25, best_sentence] if self.weights.sentence_rank else [dense_scores, bm25]
-        question_similarities = self.bank_question_similarities(query_vector)
         bank = self._best_per_paragraph(question_similarities) if question_similarities is not None else None
         if bank is not None:
             rankings.append(bank)
@@ -170,6 +182,7 @@ class Retriever:
         if bank is not None:
             fused = fused + self.weights.bank * bank
             signals["bank"] = bank
+        clock.lap("fusion")
         if self.weights.rerank:
             overlap = self.lexical.overlap(expanded)
             heading = self._heading_match(expanded)
@@ -200,6 +213,7 @@ class Retriever:
             )
             for i in order
         )
+        clock.lap("rerank")
         return Retrieval(
             paragraphs=paragraphs,
             query_vector=query_vector,
@@ -207,6 +221,7 @@ class Retriever:
             named_ids=named,
             sentence_similarities=sentence_similarities,
             bank_question_similarities=question_similarities,
+            timings_ms=clock.laps,
         )
 
     @property
@@ -291,6 +306,19 @@ class Retriever:
         if not tokens:
             return np.zeros(len(self._heading_tokens), dtype=np.float32)
         return np.asarray([len(tokens & heading) / len(tokens) for heading in self._heading_tokens], dtype=np.float32)
+
+
+class _StageClock:
+    """Milliseconds since the previous lap, per stage name (perf_counter: monotonic, sub-microsecond)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round((now - self._last) * 1000.0, 3)
+        self._last = now
 
 
 def _rrf(rankings: list[np.ndarray], k: float) -> np.ndarray:
