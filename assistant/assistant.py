@@ -169,6 +169,7 @@ class Assistant:
         t0 = time.perf_counter()
         retrieval = loaded.retriever.retrieve(query, limit=max(10, self.settings.top_k))
         timings["retrieve"] = _ms(t0)
+        timings.update(retrieval.timings_ms)  # TEMP: the lead merges the stage timings in the refactor
         t0 = time.perf_counter()
         relevance = self.relevance(retrieval, loaded.off_topic)
         floor = self.floor_for(loaded.retriever)
