@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli.bench_command import bench
 from core.errors import IndexMismatchError, IndexMissingError, InputError, PolicyQAError, UnknownPolicyError
 
 app = typer.Typer(
@@ -599,6 +600,9 @@ def _run_eval(settings, gold, policy, split, as_json, report, compare_naive) -> 
     console.print(table)
     failed = sum(1 for q in comparison.ours.questions if q.failed)
     console.print(f"{failed} of {comparison.ours.n} questions failed; see --report for each one.")
+
+
+app.command("bench")(bench)
 
 
 def main() -> None:
