@@ -41,7 +41,7 @@ eval: install
 	$(BIN)/policyqa eval --split test --compare naive --report out/
 
 ## Cold start, ingest throughput, warm latency by stage, the naive baseline, and latency and memory at 1k, 10k
-## and 100k chunks, in a temporary POLICYQA_HOME (about 5 minutes on 2 cores; `policyqa bench --json` for JSON).
+## and 100k chunks, in a temporary POLICYQA_HOME (minutes; `policyqa bench --json` for JSON).
 bench: install
 	$(BIN)/policyqa bench
 

@@ -19,7 +19,7 @@ def bench(
     sizes: Annotated[str, typer.Option(help=SIZES_HELP)] = "1000,10000,100000",
 ) -> None:
     """Measure cold start, ingest throughput, warm ask latency (with the naive baseline) and how query latency
-    and memory grow with the store, in a temporary POLICYQA_HOME; about 5 minutes on 2 cores."""
+    and memory grow with the store, in a temporary POLICYQA_HOME: minutes on 2 cores, more when they are busy."""
     from rich.markup import escape
 
     from core.config import Settings

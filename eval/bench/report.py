@@ -52,8 +52,10 @@ NOTES = (
     "Only query-side latency and memory are measured, each size in a fresh process.",
     "Filter: PolicyQA keeps one Chroma collection per policy, so asking one policy (ask_*_at_<size>) "
     "searches that policy's collection only; there is no metadata filter. The store-wide search "
-    "(storewide_search_*_at_<size>) embeds the question, asks every collection for its 30 nearest chunks "
-    "and merges them: what searching without a policy costs in this design.",
+    "(storewide_search_*_at_<size>) asks every collection for its 30 nearest chunks and merges them (the "
+    "question's embedding not included): what searching without a policy costs in this design.",
+    "embed_query_p50_ms(_1_thread): one question embedded with torch's default threads and with one; a "
+    "large gap means the cores are contended (other processes), and every latency above is inflated.",
     "peak_rss_mb: ru_maxrss of the bench process and of its largest child; peak_rss_mb_at_<size> is the "
     "measuring process of that size alone (model, store, answers).",
 )

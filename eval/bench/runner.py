@@ -37,8 +37,8 @@ class BenchPlan:
 
     sizes: tuple[int, ...] = DEFAULT_SIZES
     cold_runs: int = 3  # fresh `policyqa ask` processes; the median is reported
-    app_runs: int = 2  # fresh app processes (AppTest); 0 skips them
-    ask_passes: int = 2  # warm passes over the gold questions
+    app_runs: int = 1  # fresh app processes (AppTest); 0 skips them
+    ask_passes: int = 1  # warm passes over the gold questions
     max_gold: int | None = None  # None: every gold question of the bundled policy
     synthetic_paragraphs: int = 100  # a generated policy ingested with the real model
     scale_probe: scale.ScaleProbe = field(default_factory=scale.ScaleProbe)

@@ -188,7 +188,10 @@ def test_cold_starts_and_the_scale_worker_run_in_new_processes(tmp_path: Path, r
         synthetic_paragraphs=10,
         scale_probe=ScaleProbe(questions=3, passes=1, storewide_questions=2),
     )
-    figures = run_bench(Settings(home=tmp_path / "user"), plan, embeddings=real_embeddings)["figures"]
+    no_bank = tmp_path / "no-questions"  # embedding the bundled bank's 1,774 questions would take minutes
+    no_bank.mkdir()
+    settings = Settings(home=tmp_path / "user", questions_dir=no_bank)
+    figures = run_bench(settings, plan, embeddings=real_embeddings)["figures"]
     assert 0 < figures["cold_start_s"] <= figures["cold_start_exit_s"]
     assert figures["cold_start_app_s"] > 0
     assert figures["ask_p95_ms_at_300"] > 0 and figures["peak_rss_mb_at_300"] > 100  # the model alone is more
