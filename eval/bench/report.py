@@ -57,7 +57,8 @@ NOTES = (
     "embed_query_p50_ms(_1_thread): one question embedded with torch's default threads and with one; a "
     "large gap means the cores are contended (other processes), and every latency above is inflated.",
     "peak_rss_mb: ru_maxrss of the bench process and of its largest child; peak_rss_mb_at_<size> is the "
-    "measuring process of that size alone (model, store, answers).",
+    "measuring process of that size alone (model, answers, then every collection loaded by the store-wide "
+    "search); peak_rss_mb_policy_at_<size> the same before the store-wide search; rss_mb_* are resident now.",
 )
 
 

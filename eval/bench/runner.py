@@ -265,6 +265,8 @@ def _scale(settings: Settings, embeddings: Embeddings, root: Path, plan: BenchPl
             out[f"ask_dense_search_p95_ms_at_{size}"] = dense["p95"]
         out.update(_flat("storewide_search", result["storewide"], f"_at_{size}"))
         out[f"rss_mb_at_{size}"] = result["rss_mb_after_policy_asks"]
+        out[f"peak_rss_mb_policy_at_{size}"] = result["peak_rss_mb_policy_asks"]
+        out[f"rss_mb_after_storewide_at_{size}"] = result["rss_mb_after_storewide"]
         out[f"peak_rss_mb_at_{size}"] = result["peak_rss_mb"]
     return out
 

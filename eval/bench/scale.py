@@ -119,7 +119,7 @@ def measure_store(settings: Settings, embeddings: Embeddings, probe: ScaleProbe)
             answer = assistant.ask(question, policy=target)
             latencies.append((time.perf_counter() - started) * 1000.0)
             timings.append(answer.timings_ms)
-    rss_policy = current_rss_mb()
+    rss_policy, peak_policy = current_rss_mb(), peak_rss_mb(children=False)
     storewide = storewide_latencies(assistant.index, entries, embeddings, questions[: probe.storewide_questions])
     return {
         "policies": len(entries),
@@ -130,7 +130,9 @@ def measure_store(settings: Settings, embeddings: Embeddings, probe: ScaleProbe)
         "stages": stage_breakdown(timings, RETRIEVAL_STAGES),
         "storewide": summarise(storewide),
         "rss_mb_after_policy_asks": rss_policy,
-        "peak_rss_mb": peak_rss_mb(children=False),
+        "peak_rss_mb_policy_asks": peak_policy,  # loading the model and asking one policy
+        "rss_mb_after_storewide": current_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(children=False),  # ... and searching every collection
     }
 
 

@@ -137,6 +137,7 @@ def test_bench_json_has_machine_figures_targets_and_notes(small_bench: dict) -> 
     assert figures["ingest_synthetic_paragraphs"] == 25
     assert figures["policies_at_200"] == 1 and figures["policies_at_1200"] == 2
     assert figures["storewide_search_n_at_1200"] == 3
+    assert 0 < figures["peak_rss_mb_policy_at_1200"] <= figures["peak_rss_mb_at_1200"]
     assert figures["ask_vs_naive_p95_ratio"] == pytest.approx(
         figures["ask_p95_ms"] / figures["naive_ask_p95_ms"], rel=0.01
     )
