@@ -56,7 +56,8 @@ NOTES = (
     "question's embedding not included): what searching without a policy costs in this design.",
     "embed_query_p50_ms(_1_thread): one question embedded with torch's default threads and with one; a "
     "large gap means the cores are contended (other processes), and every latency above is inflated.",
-    "peak_rss_mb: ru_maxrss of the bench process and of its largest child; peak_rss_mb_at_<size> is the "
+    "peak_rss_mb: the peak resident memory (VmHWM) of the bench process, or ru_maxrss of its largest child "
+    "if higher (it includes building the 100k store); peak_rss_mb_at_<size> is the "
     "measuring process of that size alone (model, answers, then every collection loaded by the store-wide "
     "search); peak_rss_mb_policy_at_<size> the same before the store-wide search; rss_mb_* are resident now.",
 )

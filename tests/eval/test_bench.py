@@ -206,3 +206,16 @@ def test_a_failed_cold_start_run_is_one_sentence_with_its_stderr(tmp_path: Path)
     command = [sys.executable, "-c", "import sys; sys.stderr.write('no index here'); sys.exit(3)"]
     with pytest.raises(PolicyQAError, match=r"failed \(exit 3\): no index here"):
         time_cold_start(command, bench_env(tmp_path))
+
+
+def test_a_child_reports_its_own_peak_memory_not_its_parents(tmp_path: Path) -> None:
+    import subprocess
+
+    from eval.bench.measure import peak_rss_mb
+
+    ballast = bytearray(300 * 1024 * 1024)  # this process now holds 300 MB more than the child will
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    code = "from eval.bench.measure import peak_rss_mb; print(peak_rss_mb(children=False))"
+    child = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    assert child < peak_rss_mb(children=False) - 200
+    del ballast
