@@ -40,9 +40,10 @@ eval: install
 	$(BIN)/policyqa ingest
 	$(BIN)/policyqa eval --split test --compare naive --report out/
 
-## Latency and ingest throughput figures (see benchmarks/README section in README.md).
+## Cold start, ingest throughput, warm latency by stage, the naive baseline, and latency and memory at 1k, 10k
+## and 100k chunks, in a temporary POLICYQA_HOME (minutes; `policyqa bench --json` for JSON).
 bench: install
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/policyqa bench
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

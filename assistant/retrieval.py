@@ -58,6 +58,8 @@ class RetrievalWeights:
     sentence_rank: bool = True
 
 
+# The stages `retrieve` times (Ranked.timings_ms); the question's embedding ("embed") is timed by its analysis.
+RETRIEVAL_STAGES = ("dense_search", "lexical_search", "fusion", "rerank", "sentences")
 # How the sentences of the top paragraphs are ranked for the answer stage (set on the bundled dev split).
 SENTENCE_RANK_BONUS = (0.3, 0.1, 0.0)  # by the rank of the paragraph a sentence is in
 SENTENCE_OVERLAP_WEIGHT = 0.15
@@ -141,9 +143,9 @@ class Retriever:
         for paragraph_id, similarity in dense.items():
             if paragraph_id in self._position:
                 dense_scores[self._position[paragraph_id]] = similarity
-        started = _lap(timings, "dense", started)
+        started = _lap(timings, "dense_search", started)
         bm25 = self.lexical.scores(query.expanded)
-        started = _lap(timings, "lexical", started)
+        started = _lap(timings, "lexical_search", started)
         sentence_similarities = self.sentence_similarities(query.vector)
         best_sentence = self._best_sentence_per_paragraph(sentence_similarities)
         rankings = [dense_scores, bm25, best_sentence] if self.weights.sentence_rank else [dense_scores, bm25]

@@ -9,6 +9,7 @@ import sys
 import typer
 
 from cli.ask_command import ask
+from cli.bench_command import bench
 from cli.eval_command import evaluate_command
 from cli.index_commands import bank, ingest, policies
 from cli.output import print_error
@@ -27,6 +28,7 @@ app.command()(bank)
 app.command()(policies)
 app.command()(ask)
 app.command("eval")(evaluate_command)
+app.command("bench")(bench)
 
 
 def main() -> None:
