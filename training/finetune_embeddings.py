@@ -5,7 +5,7 @@
 
 Pairs are (question, heading + paragraph) from `data/training/*.synthetic.jsonl`: questions written for
 each paragraph of the bundled policy, never from the gold set. `--corpus` adds
-`data/training/corpus/*.synthetic.jsonl` (or the files a glob names), written the same way for the corpus
+`data/training/corpus/*.synthetic.jsonl` (or the files the globs after it name), written the same way for the corpus
 documents in `data/corpus/documents/` that are not held out for testing (the default build leaves them out).
 It needs `--out`, so the experiment never replaces the model `make model` builds. The loss is the usual
 in-batch-negatives ranking loss (MultipleNegativesRankingLoss) with a batch holding each paragraph at most
@@ -60,13 +60,13 @@ def load_pairs(files: list[Path], documents_dir: Path, settings: Settings) -> li
     return pairs
 
 
-def training_pairs(settings: Settings, corpus_glob: str | None = None) -> list[tuple[str, str]]:
-    """The bundled policy's pairs, plus the corpus documents' when `corpus_glob` names their training files."""
+def training_pairs(settings: Settings, corpus_globs: list[str] | None = None) -> list[tuple[str, str]]:
+    """The bundled policy's pairs, plus the corpus documents' whose training files `corpus_globs` name."""
     pairs = load_pairs(sorted(TRAINING_DIR.glob(f"*{TRAINING_SUFFIX}")), settings.policies_dir, settings)
-    if corpus_glob is not None:
-        files = sorted(CORPUS_TRAINING_DIR.glob(corpus_glob))
+    if corpus_globs is not None:
+        files = sorted({path for glob in corpus_globs for path in CORPUS_TRAINING_DIR.glob(glob)})
         if not files:
-            raise SystemExit(f"No training files match {corpus_glob!r} in {CORPUS_TRAINING_DIR}.")
+            raise SystemExit(f"No training files match {' '.join(corpus_globs)} in {CORPUS_TRAINING_DIR}.")
         pairs += load_pairs(files, CORPUS_DOCUMENTS, settings)
     return pairs
 
@@ -97,11 +97,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=tuned_model_dir())
     parser.add_argument(
         "--corpus",
-        nargs="?",
-        const=f"*{TRAINING_SUFFIX}",
+        nargs="*",
         default=None,
         metavar="GLOB",
-        help="Also train on the corpus questions in data/training/corpus/ (all, or the files GLOB names).",
+        help="Also train on the corpus questions in data/training/corpus/ (all, or the files the GLOBs name).",
     )
     args = parser.parse_args()
     if args.corpus is not None and args.out == tuned_model_dir():
@@ -112,7 +111,8 @@ def main() -> None:
 
     random.seed(0)
     torch.manual_seed(0)
-    pairs = training_pairs(Settings(), args.corpus)
+    corpus = None if args.corpus is None else (args.corpus or [f"*{TRAINING_SUFFIX}"])
+    pairs = training_pairs(Settings(), corpus)
     model = SentenceTransformer(str(resolve_model_path(DEFAULT_EMBEDDING_MODEL)), device="cpu")
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.learning_rate)
     started = time.perf_counter()
@@ -143,8 +143,8 @@ def main() -> None:
     model.half()
     model.save(str(args.out))
     card = MODEL_CARD
-    if args.corpus is not None:
-        card += f"\nExperimental: also tuned on `data/training/corpus/{args.corpus}` ({len(pairs)} pairs in all).\n"
+    if corpus is not None:
+        card += f"\nExperimental: also tuned on data/training/corpus/ {' '.join(corpus)} ({len(pairs)} pairs in all).\n"
     (args.out / "README.md").write_text(card, encoding="utf-8")
     print(f"saved {args.out}")
 

@@ -62,4 +62,6 @@ def test_the_default_build_leaves_the_corpus_questions_out(settings: Settings) -
     corpus = sum(_lines(p) for p in CORPUS_TRAINING_DIR.glob("*.synthetic.jsonl"))
 
     assert len(training_pairs(settings)) == bundled
-    assert len(training_pairs(settings, "*.synthetic.jsonl")) == bundled + corpus  # every corpus id resolves
+    assert len(training_pairs(settings, ["*.synthetic.jsonl"])) == bundled + corpus  # every corpus id resolves
+    one = CORPUS_TRAINING_DIR / "gsa-tts-code-of-conduct.synthetic.jsonl"
+    assert len(training_pairs(settings, [one.name, "gsa-*"])) == bundled + _lines(one)  # globs may overlap
