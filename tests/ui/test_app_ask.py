@@ -151,3 +151,15 @@ def test_a_bad_setting_is_one_sentence(app_home: Path, monkeypatch: pytest.Monke
         "POLICYQA_FEEDBACK_RETENTION_DAYS is not valid "
         "(input should be a valid integer, unable to parse string as an integer): fix it and restart the app."
     ]
+
+
+def test_two_sessions_do_not_share_a_conversation(app_home: Path) -> None:
+    """Each browser session is its own AppTest run: one member of staff's chat never shows in another's."""
+    first = ask(COVERED)
+    assert len(first.chat_message) == 2
+    second = new_app().run()
+    no_exceptions(second)
+    assert len(second.chat_message) == 0
+    assert [b for b in second.button if b.key and b.key.startswith("example-")]  # its own empty chat
+    first.run()
+    assert len(first.chat_message) == 2  # and the first keeps its own
