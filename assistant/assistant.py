@@ -27,7 +27,7 @@ from assistant.stages import Decision, Query, Ranked
 from assistant.verdict_model import VerdictModel, load_verdict_model
 from assistant.vocabulary import Vocabulary, load_vocabulary
 from core.config import TUNED_EMBEDDING_MODEL, Settings
-from core.errors import PolicyQAError
+from core.errors import IndexChangedError, PolicyQAError
 from core.text import split_sentences
 from core.types import Answer, AnswerSentence, Citation, Contact, ParsedPolicy
 from ingest.contacts import contacts_for
@@ -40,6 +40,7 @@ CALIBRATED_FLOORS = {TUNED_EMBEDDING_MODEL: -0.04}  # the same calibration, per 
 DEFAULT_BANK_RELEVANCE_FLOOR = 0.15
 CALIBRATED_BANK_FLOORS = {TUNED_EMBEDDING_MODEL: 0.17}
 ANSWER_TYPE_DEPTH = 2
+SWITCH_RETRIES = 2  # a question that meets an index switch is asked again on the new build
 INJECTION_NOTE = "Instructions to the assistant in the question were ignored."
 _SAFEGUARDING_WORDS = {
     "safeguard",
@@ -144,7 +145,17 @@ class Assistant:
 
     # --- answering -------------------------------------------------------------------------------------
     def ask(self, question: str, policy: str | None = None, history: Sequence[str] = ()) -> Answer:
-        """analyse -> retrieve -> covered? -> decide -> compose (-> an optional LLM's wording)."""
+        """analyse -> retrieve -> covered? -> decide -> compose (-> an optional LLM's wording). A question that
+        meets a rebuild switching to its new build is asked again on the new one."""
+        for attempt in range(SWITCH_RETRIES + 1):
+            try:
+                return self._ask(question, policy, history)
+            except IndexChangedError:
+                if attempt == SWITCH_RETRIES:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _ask(self, question: str, policy: str | None, history: Sequence[str]) -> Answer:
         started = time.perf_counter()
         check_question(question)  # a bad question is refused before an index is opened
         loaded = self.load(policy)

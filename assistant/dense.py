@@ -6,8 +6,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from core.errors import IndexUnavailableError
-from ingest.chroma_upkeep import first_line, is_chroma_error
+from core.errors import IndexChangedError, IndexUnavailableError
+from ingest.chroma_upkeep import first_line, is_chroma_error, is_not_found
 
 
 class DenseSearch(Protocol):
@@ -29,6 +29,10 @@ class ChromaDenseSearch:
                 include=["metadatas", "distances"],
             )
         except Exception as exc:  # the store is a file or a server: its failure is one sentence, not a traceback
+            if is_not_found(exc):  # dropped by a rebuild that switched to a new build mid-question
+                raise IndexChangedError(
+                    "The index changed while it was being read (an ingest has just finished): try again."
+                ) from exc
             if not (is_chroma_error(exc) or isinstance(exc, (ConnectionError, OSError)) or _is_http_error(exc)):
                 raise
             raise IndexUnavailableError(

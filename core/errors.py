@@ -17,6 +17,10 @@ class IndexMissingError(PolicyQAError):
     """No index exists yet for what was asked."""
 
 
+class IndexChangedError(IndexMissingError):
+    """The index switched to a new build while a question was reading it (an ingest just finished)."""
+
+
 class IndexMismatchError(PolicyQAError):
     """The index on disk was built with a different model, chunker or metric."""
 

@@ -44,6 +44,14 @@ def chroma_client(path: Path, url: str | None = None) -> Any:
     return client
 
 
+def forget_client(path: Path, url: str | None = None) -> None:
+    """Drop this process's client for `path` (or the server at `url`), so the next use opens it afresh: after
+    a damaged store is set aside, the cached client still points at the old one."""
+    key = (url.rstrip("/"), database_name(path)) if url else ("", str(path.resolve()))
+    with _lock:
+        _clients.pop(key, None)
+
+
 def _settings(**server: Any) -> Any:
     from chromadb.config import Settings as ChromaSettings
 

@@ -26,6 +26,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from core.errors import (
+    IndexChangedError,
     IndexDamagedError,
     IndexMismatchError,
     IndexMissingError,
@@ -216,6 +217,9 @@ class PolicyIndex:
         """Chroma's client; IndexDamagedError when its store cannot be opened (a damaged chroma.sqlite3)."""
         try:
             return self._chroma()
+        except PolicyQAError:  # already one sentence (no Chroma server at POLICYQA_CHROMA_URL, a bad URL)
+            self._forget_client()
+            raise
         except Exception as exc:
             self._forget_client()
             raise IndexDamagedError(
@@ -224,8 +228,12 @@ class PolicyIndex:
             ) from exc
 
     def _forget_client(self) -> None:
+        from ingest.chroma_client import forget_client
+
         self._client = None
-        forget_chroma_system(self.root / "chroma")
+        forget_client(self.root / "chroma", self.chroma_url)
+        if not self.chroma_url:
+            forget_chroma_system(self.root / "chroma")
 
     def collection(self, name: str) -> Any:
         store = self._store()
@@ -236,11 +244,11 @@ class PolicyIndex:
                 raise
             live = {entry["collection"]: key for key, entry in self._read_manifest().get("policies", {}).items()}
             if name not in live:
-                raise IndexMissingError(
+                raise IndexChangedError(
                     "The index changed while it was being read (an ingest has just finished): try again."
                 ) from exc
             raise IndexDamagedError(
-                f"The vectors of {live[name]!r} are missing or unreadable in the vector store at "
+                f"The vectors of {live[name]!r} are missing or damaged in the vector store at "
                 f"{self.root / 'chroma'} ({first_line(exc)}): {REBUILD_HINT}."
             ) from exc
 

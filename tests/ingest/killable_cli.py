@@ -39,6 +39,7 @@ def install(point: str, marker: str) -> None:
 
     if os.environ.get("POLICYQA_TEST_REAL_MODEL") == "1":
         from ingest.embeddings import SentenceTransformerEmbeddings
+        from ingest.onnx_embeddings import OnnxEmbeddings
 
         assert point == "embed"
         calls = [0]
@@ -47,8 +48,8 @@ def install(point: str, marker: str) -> None:
             calls[0] += 1
             return calls[0] == 2
 
-        embed = SentenceTransformerEmbeddings.embed_documents
-        SentenceTransformerEmbeddings.embed_documents = _after(embed, marker, second_batch)  # type: ignore[method-assign]
+        for backend in (SentenceTransformerEmbeddings, OnnxEmbeddings):  # whichever the settings load
+            backend.embed_documents = _after(backend.embed_documents, marker, second_batch)  # type: ignore[method-assign]
         return
     embeddings = HashingEmbeddings()
     assistant.runtime.load_embeddings = lambda settings: embeddings  # type: ignore[assignment]

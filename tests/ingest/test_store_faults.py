@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.config import Settings
+from ingest.chroma_client import chroma_client
 from tests.conftest import BUNDLED_POLICY, RIVERSIDE_POLICY
 from tests.fakes import HashingEmbeddings
 
@@ -60,7 +61,10 @@ def new_process() -> None:
     """Forget the Chroma systems this process opened, as a newly started process would have none."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
+    from ingest import chroma_client as clients
+
     SharedSystemClient.clear_system_cache()
+    clients._clients.clear()  # and the clients PolicyQA keeps, one per store
 
 
 def ask_ok() -> dict:
@@ -130,9 +134,8 @@ def test_a_rebuild_switches_the_manifest_once_and_drops_the_old_collections_afte
     assert run("ingest", "--rebuild", str(BUNDLED_POLICY), str(RIVERSIDE_POLICY))[0] == 0
     new = {e["policy_id"]: e["collection"] for e in listing()}
     assert new.keys() == old.keys() and not set(new.values()) & set(old.values())
-    import chromadb
 
-    names = {c.name for c in chromadb.PersistentClient(path=str(index_dir() / "chroma")).list_collections()}
+    names = {c.name for c in chroma_client(index_dir() / "chroma").list_collections()}
     assert names == set(new.values())
 
 

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from assistant.compose import VERDICT_LABELS
-from core.config import PROJECT_ROOT
+from assistant.guide import example_questions
+from core.config import PROJECT_ROOT, Settings
+from ingest.pipeline import parse_file
+from tests.conftest import BUNDLED_POLICY
 from tests.ui.apptest import BUNDLED_ID
 
 if TYPE_CHECKING:
@@ -122,7 +125,8 @@ def test_ask_in_a_real_browser(running_app: str, tmp_path: Path) -> None:
             page.goto(f"{running_app}/?policy={BUNDLED_ID}")
             chat_input = page.get_by_test_id("stChatInputTextArea")
             expect(chat_input).to_be_visible(timeout=90_000)
-            expect(page.get_by_role("button", name="Can I use Teams chat", exact=False)).to_be_visible()
+            first_example = example_questions(parse_file(BUNDLED_POLICY, Settings()))[0]  # from the policy's rules
+            expect(page.get_by_role("button", name=first_example, exact=True)).to_be_visible()
             chat_input.fill(QUESTION)
             submitted = time.perf_counter()
             chat_input.press("Enter")
