@@ -21,7 +21,7 @@ from assistant.dense import ChromaDenseSearch, DenseSearch
 from assistant.guard import check_question
 from assistant.lexical import lexical_tokens
 from assistant.offtopic import OffTopicDetector
-from assistant.query import analyse_question, has_content
+from assistant.query import analyse_checked, has_content
 from assistant.retrieval import RetrievalWeights, Retriever
 from assistant.stages import Decision, Query, Ranked
 from assistant.verdict_model import VerdictModel, load_verdict_model
@@ -147,20 +147,20 @@ class Assistant:
     def ask(self, question: str, policy: str | None = None, history: Sequence[str] = ()) -> Answer:
         """analyse -> retrieve -> covered? -> decide -> compose (-> an optional LLM's wording). A question that
         meets a rebuild switching to its new build is asked again on the new one."""
-        for attempt in range(SWITCH_RETRIES + 1):
+        for _ in range(SWITCH_RETRIES):
             try:
                 return self._ask(question, policy, history)
             except IndexChangedError:
-                if attempt == SWITCH_RETRIES:
-                    raise
-        raise AssertionError("unreachable")
+                continue
+        return self._ask(question, policy, history)
 
     def _ask(self, question: str, policy: str | None, history: Sequence[str]) -> Answer:
         started = time.perf_counter()
-        check_question(question)  # a bad question is refused before an index is opened
+        checked = check_question(question)  # a bad question is refused before an index is opened
         loaded = self.load(policy)
-        query = analyse_question(question, loaded.retriever, self.vocabulary, history)
-        timings: dict[str, float] = {"embed": _ms(started)}
+        t0 = time.perf_counter()
+        query = analyse_checked(question, checked, loaded.retriever, self.vocabulary, history)
+        timings: dict[str, float] = {"embed": _ms(t0)}
         notes = [INJECTION_NOTE] if query.injected else []
         if not has_content(query):
             return self._not_covered(query, loaded, None, timings, started, note=" ".join(notes))
@@ -168,10 +168,10 @@ class Assistant:
         timings.update(ranked.timings_ms)
         t0 = time.perf_counter()
         margin = self.relevance(query, ranked, loaded.off_topic) - self.floor_for(loaded.retriever)
-        if not query.named_ids and (margin < 0 or self._lacks_answer_type(query, loaded.policy, ranked)):
-            timings["coverage"] = _ms(t0)
-            return self._not_covered(query, loaded, ranked, timings, started, margin, " ".join(notes))
+        covered = bool(query.named_ids) or (margin >= 0 and not self._lacks_answer_type(query, loaded.policy, ranked))
         timings["coverage"] = _ms(t0)
+        if not covered:
+            return self._not_covered(query, loaded, ranked, timings, started, margin, " ".join(notes))
         t0 = time.perf_counter()
         decision = decide(query, ranked, loaded.policy, self._clause_weight(loaded, query), self._bank_context(loaded))
         timings["decide"] = _ms(t0)
@@ -188,8 +188,7 @@ class Assistant:
 
     def _clause_weight(self, loaded: _Loaded, query: Query) -> Callable[[str], float]:
         lexical = loaded.retriever.lexical
-        words = set(query.words)
-        return lambda text: lexical.shared_weight(text, words)
+        return lambda text: lexical.shared_weight(text, query.words)
 
     def _bank_context(self, loaded: _Loaded) -> BankContext | None:
         bank = loaded.retriever.bank

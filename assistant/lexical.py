@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Set as AbstractSet
 
 import bm25s
 import numpy as np
@@ -57,6 +58,6 @@ class LexicalIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray([len(tokens & doc) / len(tokens) for doc in self._token_sets], dtype=np.float32)
 
-    def shared_weight(self, text: str, query_tokens: set[str]) -> float:
+    def shared_weight(self, text: str, query_tokens: AbstractSet[str]) -> float:
         """Sum of idf over the query words `text` contains: rare shared words count most."""
         return sum(self._idf.get(token, 1.0) for token in set(lexical_tokens(text)) & query_tokens)

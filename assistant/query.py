@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 def analyse_question(question: str, retriever: Retriever, vocabulary: Vocabulary, history: Sequence[str] = ()) -> Query:
     """The `Query` for `question` about the retriever's policy; raises InputError for an empty or
     oversized question (see assistant/guard.py)."""
-    checked = check_question(question)
+    return analyse_checked(question, check_question(question), retriever, vocabulary, history)
+
+
+def analyse_checked(
+    question: str, checked: str, retriever: Retriever, vocabulary: Vocabulary, history: Sequence[str] = ()
+) -> Query:
+    """As analyse_question, for a question its caller already passed through check_question (`checked`)."""
     text, injected = strip_injection(checked)
     if history:
         text = rewrite_follow_up(text, history, vocabulary)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,7 +108,7 @@ class Retriever:
         questions = QuestionBank(bank[0], bank[1], self._position) if bank is not None else None
         self.bank = questions if questions is not None and len(questions) else None
 
-    def rarest_shared(self, question_words: set[str]) -> str | None:
+    def rarest_shared(self, question_words: AbstractSet[str]) -> str | None:
         """The question word that the fewest policy sentences use (the most specific one), if any."""
         known = [word for word in question_words if word in self.sentence_frequency]
         return min(known, key=lambda word: (self.sentence_frequency[word], word)) if known else None
@@ -221,7 +222,7 @@ class Retriever:
         rank_bonus = dict(zip(top, SENTENCE_RANK_BONUS, strict=False))
         if not len(similarities):
             similarities = np.zeros(len(self.sentence_ids), dtype=np.float32)
-        question_words = set(query.words)
+        question_words = query.words
         total_weight = max(1.0, self.lexical.shared_weight(" ".join(question_words), question_words))
         evidence: list[Evidence] = []
         seen_rule: set[str] = set()

@@ -82,10 +82,9 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         return self.home / "index"
 
-    @property
-    def eval_dir(self) -> Path:
-        """The latest evaluation of each policy, `<policy id>.json` (written by `policyqa eval`)."""
-        return self.home / "eval"
+    def latest_eval_path(self, policy_id: str) -> Path:
+        """Where `policyqa eval` keeps a policy's latest evaluation (the Quality page reads it)."""
+        return self.home / "eval" / f"{policy_id}.json"
 
     @property
     def feedback_db(self) -> Path:

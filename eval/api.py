@@ -88,7 +88,7 @@ def build_naive(assistant: Assistant, policy_id: str, questions: list[GoldQuesti
 
 def save_latest(settings: Settings, comparison: Comparison) -> Path:
     """Keep the latest run per policy under POLICYQA_HOME for the UI's quality page."""
-    path = settings.eval_dir / f"{comparison.ours.policy}.json"
+    path = settings.latest_eval_path(comparison.ours.policy)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(comparison.to_json(), indent=2), encoding="utf-8")
     return path

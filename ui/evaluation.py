@@ -21,7 +21,7 @@ EVAL_TIMEOUT_S = 30 * 60
 
 def latest_evaluation(settings: Settings, policy_id: str) -> dict[str, Any] | None:
     """The saved evaluation of `policy_id`, None when there is none; ValueError when it is unreadable."""
-    path = settings.eval_dir / f"{policy_id}.json"
+    path = settings.latest_eval_path(policy_id)
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -91,7 +91,7 @@ def run_eval(context: AppContext) -> None:
     except PolicyQAError as exc:
         st.error(str(exc))
         return
-    path = context.settings.eval_dir / f"{context.policy_id}.json"
+    path = context.settings.latest_eval_path(context.policy_id)
     st.session_state[FLASH_KEY] = f"Evaluation finished in {time.perf_counter() - started:.0f} s and saved to {path}."
     st.rerun()
 
