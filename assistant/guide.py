@@ -43,7 +43,7 @@ _RULE = re.compile(
 )
 _NOT_A_SUBJECT = re.compile(
     r"^(?:if|when|where|whilst|while|unless|although|as|for|in|on|at|this|these|it|what|which|who|how|there|here|"
-    r"and|or|but|so)\b"
+    r"and|or|but|so|they|he|she|such|nobody|none|no one)\b"
     r"|\b(?:is|are|was|were|that|which|who|whose)\b",
     re.I,
 )
@@ -67,6 +67,7 @@ _CLAUSE_END = re.compile(
     re.IGNORECASE,
 )
 _LEADING_CONDITION = re.compile(r"^(?:if|when|where|whilst|while|before|after|unless)\b[^,;]{3,120},\s*", re.I)
+_DANGLING = re.compile(r"^(?:to|a|an|the|of|and|or|on|in|for|with|by|from|as|at|into|than|their|our|its)$", re.I)
 _PRONOUNS = {"their": "my", "them": "me", "themselves": "myself", "they": "I", "your": "my", "yourself": "myself"}
 
 
@@ -92,7 +93,11 @@ class QuizItem:
 def rule_question(sentence: str) -> str | None:
     """The question a member of staff would ask about the action a rule governs; None when the sentence
     is not a subject + modal + verb rule (a heading, a definition, a passive without a subject)."""
-    match = _RULE.match(_clean(sentence))
+    text = _plain(sentence)
+    if not text[:1].isupper():  # a fragment of a sentence broken across lines, not a rule's start
+        return None
+    # a leading condition ("If ..., ") belongs to the answer; the rule after it is what the question asks
+    match = _RULE.match(_LEADING_CONDITION.sub("", text))
     if match is None or _NOT_A_SUBJECT.search(match["subject"]):
         return None
     subject = match["subject"]
@@ -102,7 +107,8 @@ def rule_question(sentence: str) -> str | None:
     if not action or _NOT_A_RULE.match(action) or (modal in {"may", "can"} and _EPISTEMIC_VERB.match(action)):
         return None
     negated = bool(match["negation"]) or modal == "cannot"
-    personal = verb not in {"be", "been"} and _is_personal(subject)  # a passive keeps its subject
+    # a passive keeps its subject, except the people the policy speaks to ("we must be consulted")
+    personal = subject.lower() in {"you", "we"} or (verb not in {"be", "been"} and _is_personal(subject))
     if personal:
         action = " ".join(_PRONOUNS.get(word.lower(), word) for word in action.split())
         if _ADVICE_MODALS.match(modal):
@@ -202,12 +208,10 @@ def _rule_sentences(policy: ParsedPolicy) -> list[tuple[str, str, str, Cue]]:
     return found
 
 
-def _clean(sentence: str) -> str:
-    """Markdown emphasis and code marks, a leading list label and a leading condition ("If ..., ") removed:
-    the condition is part of the answer, the rule after it is what the question asks about."""
+def _plain(sentence: str) -> str:
+    """Markdown emphasis and code marks and a leading list label removed."""
     text = re.sub(r"[*_`]+", "", sentence)
-    text = re.sub(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]\s+|[o•▪◦]\s+)", "", text).strip()
-    return _LEADING_CONDITION.sub("", text)
+    return re.sub(r"^\s*(?:\(?[0-9a-zA-Z]{1,3}[.)]\s+|[o•▪◦]\s+)", "", text).strip()
 
 
 def _action(phrase: str) -> str:
@@ -217,7 +221,7 @@ def _action(phrase: str) -> str:
     if cut is not None:
         phrase = phrase[: cut.start()]
     words = phrase.split()
-    if len(words) > QUESTION_MAX_WORDS:
+    if len(words) > QUESTION_MAX_WORDS or (words and _DANGLING.match(words[-1])):  # cut off mid-phrase
         return ""
     return " ".join(words).rstrip(" ,;")
 

@@ -70,6 +70,7 @@ def test_key_rules_of_the_bundled_policy_quote_it(settings: Settings) -> None:
         ("Staff are not permitted to accept gifts, unless declared.", "Can I accept gifts?"),
         ("If a pupil discloses abuse, staff must tell the DSL at once.", "Do I have to tell the DSL at once?"),
         ("**Contractors** shall only use approved devices.", "Do I have to use approved devices?"),
+        ("We must be consulted before data is stored.", "Do I have to be consulted?"),
     ],
 )
 def test_a_rule_becomes_the_question_staff_would_ask(rule: str, question: str) -> None:
@@ -84,6 +85,9 @@ def test_a_rule_becomes_the_question_staff_would_ask(rule: str, question: str) -
         "Inappropriate use of these facilities may constitute a disciplinary offence.",
         "What is written in an email may have to be disclosed.",
         "A clear statement that reporters may submit a report anonymously.",
+        "be saved should be in a shared project directory with an owner.",  # a line-wrapped fragment
+        "They may not be the overriding drivers to",  # cut off mid-phrase; and whom does "they" mean?
+        "Nobody is expected to be perfect in this community.",
         "Staff must ensure that " + "very " * 20 + "long actions are avoided.",
     ],
 )
